@@ -1,0 +1,12 @@
+import { ContainerModule } from 'inversify';
+import { CLUSTER_MANAGER } from '@kindling/core';
+import { LocalClusterManager } from './local-cluster-manager.js';
+
+export { LocalClusterManager } from './local-cluster-manager.js';
+export { LocalSchedulerBackend } from './local-scheduler-backend.js';
+export { parseLocalMasterUrl, isLocalMasterUrl, type LocalMaster } from './local-master-url.js';
+
+/** Binds this adapter's ClusterManager; Kindling loads it by package name. */
+export const clusterManagerModule = new ContainerModule((options) => {
+  options.bind(CLUSTER_MANAGER).to(LocalClusterManager).inSingletonScope();
+});

@@ -1,0 +1,29 @@
+import * as os from 'node:os';
+import { MasterUrlError } from '@kindling/core';
+
+export interface LocalMaster {
+  threads: number;
+  maxTaskFailures: number;
+}
+
+const LOCAL_N = /^local\[([0-9]+|\*)\]$/;
+const LOCAL_N_FAILURES = /^local\[([0-9]+|\*)\s*,\s*([0-9]+)\]$/;
+
+/** True for the URL shapes this adapter owns (Spark's regexes); malformed counts are rejected later. */
+export function isLocalMasterUrl(url: string): boolean {
+  return url === 'local' || LOCAL_N.test(url) || LOCAL_N_FAILURES.test(url);
+}
+
+/** Parses local, local[N], local[*], local[N,F]; errors use Spark's wording. */
+export function parseLocalMasterUrl(url: string): LocalMaster {
+  if (url === 'local') return { threads: 1, maxTaskFailures: 1 };
+  const m = LOCAL_N.exec(url) ?? LOCAL_N_FAILURES.exec(url);
+  if (!m) throw new MasterUrlError(`Could not parse master URL: '${url}'`);
+  const threads = m[1] === '*' ? os.availableParallelism() : Number(m[1]);
+  if (threads <= 0) throw new MasterUrlError(`Asked to run locally with ${threads} threads`);
+  const maxTaskFailures = m[2] === undefined ? 1 : Number(m[2]);
+  if (maxTaskFailures <= 0) {
+    throw new MasterUrlError(`Asked to run locally with ${maxTaskFailures} max task failures; it must be at least 1`);
+  }
+  return { threads, maxTaskFailures };
+}

@@ -1,0 +1,267 @@
+import * as v8 from 'node:v8';
+import * as os from 'node:os';
+import { captureFunction } from '../closure/function-spec.js';
+import { ClusterManagerRegistry } from '../cluster/cluster-manager-registry.js';
+import type { DriverEndpoint } from '../cluster/driver-endpoint.js';
+import { KindlingConf } from '../conf/kindling-conf.js';
+import { IllegalArgumentError, IllegalStateError, SerializationError } from '../errors.js';
+import type { KindlingListener } from '../listener/kindling-listener.js';
+import { ListenerBus } from '../listener/listener-bus.js';
+import { DeferredRangePartitioner } from '../rdd/deferred-range-partitioner.js';
+import { parallelCollectionDefinition, rangeDefinition } from '../rdd/parallel-collection.js';
+import type { RddDefinition } from '../rdd/rdd-definition.js';
+import { RDD } from '../rdd/rdd.js';
+import type { ResultSpec } from '../rdd/result-spec.js';
+import { callSiteLabel } from '../rdd/ship.js';
+import { textFileDefinition } from '../rdd/text-file.js';
+import '../rdd/all-kinds.js';
+import { BlockManagerMaster } from '../scheduler/block-manager-master.js';
+import { DAGScheduler } from '../scheduler/dag-scheduler.js';
+import { MapOutputTracker } from '../scheduler/map-output-tracker.js';
+import type { SchedulerBackend } from '../scheduler/scheduler-backend.js';
+import { TaskBinaryRegistry } from '../scheduler/task-binary-registry.js';
+import { TaskSchedulerImpl } from '../scheduler/task-scheduler-impl.js';
+import { Accumulator } from '../shared/accumulator.js';
+import { AccumulatorRegistry } from '../shared/accumulator-registry.js';
+import { Broadcast } from '../shared/broadcast.js';
+
+export interface KindlingContextOptions {
+  /** Master URL; falls back to KINDLING_MASTER, then kindling.master in conf, then local[*]. */
+  master?: string;
+  appName?: string;
+  conf?: Record<string, string | number | boolean>;
+}
+
+const defaultAdd = (a: any, b: any) => a + b;
+
+/**
+ * The entry point of a Kindling application (Spark's SparkContext): creates RDDs, runs jobs,
+ * and owns the schedulers and the cluster manager's backend.
+ */
+export class KindlingContext {
+  readonly conf: KindlingConf;
+  readonly master: string;
+  readonly appName: string;
+  private nextRddId = 0;
+  private nextShuffleId = 0;
+  private nextBroadcastId = 0;
+  private stopped = false;
+  private readonly bus = new ListenerBus();
+  private readonly tracker = new MapOutputTracker();
+  private readonly blocks = new BlockManagerMaster();
+  private readonly binaries = new TaskBinaryRegistry();
+  private readonly accumulators = new AccumulatorRegistry();
+  private readonly broadcasts = new Map<number, Uint8Array>();
+  private readonly persisted = new Map<number, RDD<unknown>>();
+  private taskScheduler!: TaskSchedulerImpl;
+  private dag!: DAGScheduler;
+  private backend!: SchedulerBackend;
+
+  private constructor(conf: KindlingConf) {
+    this.conf = conf;
+    this.master = conf.get('kindling.master')!;
+    this.appName = conf.get('kindling.app.name')!;
+  }
+
+  static async create(options: KindlingContextOptions = {}): Promise<KindlingContext> {
+    const conf = new KindlingConf(options.conf ?? {});
+    const master = options.master ?? process.env['KINDLING_MASTER'] ?? conf.get('kindling.master') ?? 'local[*]';
+    conf.set('kindling.master', master);
+    conf.set('kindling.app.name', options.appName ?? conf.get('kindling.app.name') ?? 'kindling-app');
+    conf.setIfMissing('kindling.app.root', process.cwd());
+    conf.setIfMissing('kindling.driver.host', 'localhost');
+    const kc = new KindlingContext(conf);
+    await kc.startScheduling();
+    return kc;
+  }
+
+  private async startScheduling(): Promise<void> {
+    const registry = await ClusterManagerRegistry.fromConf(this.conf);
+    const manager = registry.select(this.master);
+    const opts = manager.taskSchedulerOptions?.(this.master, this.conf) ?? {};
+    this.taskScheduler = new TaskSchedulerImpl(this.conf, {
+      maxTaskFailures: opts.maxTaskFailures ?? this.conf.getInt('kindling.task.maxFailures', 4),
+      isLocal: opts.isLocal ?? false,
+    });
+    this.dag = new DAGScheduler(this.conf, this.taskScheduler, this.tracker, this.blocks, this.bus, this.binaries, this.accumulators);
+    this.taskScheduler.setListener(this.dag);
+    const driver: DriverEndpoint = {
+      taskBinary: (id) => this.binaries.get(id),
+      broadcastValue: (id) => this.broadcasts.get(id),
+      appConfig: () => this.conf.toRecord(),
+    };
+    this.backend = await manager.createSchedulerBackend(this.master, {
+      conf: this.conf,
+      appName: this.appName,
+      scheduler: this.taskScheduler,
+      driver,
+    });
+    this.taskScheduler.setBackend(this.backend);
+    await this.backend.start();
+  }
+
+  get applicationId(): string {
+    return this.backend.applicationId();
+  }
+
+  get defaultParallelism(): number {
+    return this.backend.defaultParallelism();
+  }
+
+  /** Spark's defaultMinPartitions: min(defaultParallelism, 2). */
+  get defaultMinPartitions(): number {
+    return Math.min(this.defaultParallelism, 2);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  addListener(listener: KindlingListener): void {
+    this.bus.add(listener);
+  }
+
+  removeListener(listener: KindlingListener): void {
+    this.bus.remove(listener);
+  }
+
+  // ---- sources ----
+
+  parallelize<T>(data: readonly T[], numSlices?: number): RDD<T> {
+    const { label } = callSiteLabel();
+    const n = numSlices ?? this.defaultParallelism;
+    const cloneError = data.length > 0 ? this.cloneCheck(data) : undefined;
+    return this.makeRdd(parallelCollectionDefinition(data, n), `parallelize at ${label}`, cloneError ? [cloneError] : []);
+  }
+
+  /** Numbers from start (inclusive) to end (exclusive) by step, generated on the executors. */
+  range(start: number, end: number, step = 1, numSlices?: number): RDD<number> {
+    const { label } = callSiteLabel();
+    return this.makeRdd(rangeDefinition({ start, end, step, numSlices: numSlices ?? this.defaultParallelism }), `range at ${label}`);
+  }
+
+  /** Lines of a file or of every visible file in a directory, split by byte ranges. */
+  textFile(path: string, minPartitions?: number): RDD<string> {
+    const { label } = callSiteLabel();
+    return this.makeRdd(textFileDefinition(path, minPartitions ?? this.defaultMinPartitions), `textFile at ${label}`);
+  }
+
+  // ---- shared variables ----
+
+  broadcast<T>(value: T): Broadcast<T> {
+    this.assertRunning();
+    const id = this.nextBroadcastId++;
+    let bytes: Uint8Array;
+    try {
+      bytes = v8.serialize(value);
+    } catch (e) {
+      throw new SerializationError(`The broadcast value cannot be shipped to executors: ${(e as Error).message}. Pass plain data.`);
+    }
+    this.broadcasts.set(id, bytes);
+    return new Broadcast(id, value, async (bid) => {
+      this.broadcasts.delete(bid);
+      await this.backend.removeBroadcast?.(bid);
+    });
+  }
+
+  /** A value tasks add to and the driver reads; `merge` must be associative (default: +). */
+  accumulator<T>(initial: T, merge?: (a: T, b: T) => T): Accumulator<T> {
+    const fn = (merge ?? defaultAdd) as (a: T, b: T) => T;
+    const spec = captureFunction(fn, undefined, 'accumulator');
+    const acc = new Accumulator(this.accumulators.newId(), initial, fn, spec);
+    this.accumulators.register(acc);
+    return acc;
+  }
+
+  // ---- jobs ----
+
+  /** Runs an action over `partitions` (default: all) and returns each partition's result. */
+  async runJob(rdd: RDD<unknown>, spec: ResultSpec, partitions?: number[]): Promise<unknown[]> {
+    this.assertRunning();
+    if (rdd.kc !== this) throw new IllegalArgumentError(`${rdd} belongs to a different KindlingContext`);
+    const lineage = lineageOf(rdd);
+    for (const r of lineage) if (r.shippingErrors.length > 0) throw r.shippingErrors[0];
+    // sortByKey's bounds need a sampling job of their own, run before this one.
+    for (const r of lineage) {
+      for (const dep of r.dependencies) {
+        if (dep.type === 'shuffle' && dep.partitioner instanceof DeferredRangePartitioner) await dep.partitioner.resolve();
+      }
+    }
+    const parts = partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
+    return this.dag.runJob(rdd, spec, parts);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.dag.cancelAllJobs('the KindlingContext was stopped');
+    this.dag.stop();
+    this.taskScheduler.stop();
+    await this.backend.stop();
+    this.binaries.clear();
+  }
+
+  // ---- internal API used by RDDs ----
+
+  newRddId(): number {
+    return this.nextRddId++;
+  }
+
+  newShuffleId(): number {
+    return this.nextShuffleId++;
+  }
+
+  makeRdd<T>(def: RddDefinition, creationSite: string, errors: Error[] = []): RDD<T> {
+    this.assertRunning();
+    return new RDD<T>(this, def, creationSite, errors);
+  }
+
+  persistRdd(rdd: RDD<unknown>): void {
+    this.persisted.set(rdd.id, rdd);
+  }
+
+  async unpersistRdd(rdd: RDD<unknown>): Promise<void> {
+    this.persisted.delete(rdd.id);
+    this.blocks.removeRdd(rdd.id);
+    await this.backend.removeRdd?.(rdd.id);
+  }
+
+  /** Reduce-task locality: hosts holding most of a reduce partition's map output. */
+  reduceLocations(shuffleId: number, reduceId: number): string[] {
+    const dep = this.dag.shuffleDependencyOf(shuffleId);
+    if (!dep) return [];
+    return this.tracker.preferredHostsForReduce(shuffleId, reduceId, dep.partitioner.numPartitions);
+  }
+
+  /** The host name executors report for this machine. */
+  static localHostName(): string {
+    return os.hostname();
+  }
+
+  private cloneCheck(data: readonly unknown[]): Error | undefined {
+    try {
+      v8.serialize(data);
+      return undefined;
+    } catch (e) {
+      return new SerializationError(`The data passed to parallelize() cannot be shipped to executors: ${(e as Error).message}. Pass plain data.`);
+    }
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new IllegalStateError('Cannot call methods on a stopped KindlingContext; create a new one');
+  }
+}
+
+/** Every RDD the job depends on, through shuffles too. */
+function lineageOf(rdd: RDD<unknown>): RDD<unknown>[] {
+  const out: RDD<unknown>[] = [];
+  const seen = new Set<number>();
+  const visit = (r: RDD<unknown>) => {
+    if (seen.has(r.id)) return;
+    seen.add(r.id);
+    for (const dep of r.dependencies) visit(dep.rdd);
+    out.push(r);
+  };
+  visit(rdd);
+  return out;
+}

@@ -1,0 +1,115 @@
+import * as fs from 'node:fs';
+import { blockFilePath } from '../shuffle/block-id.js';
+import type { BlockUpdate } from '../scheduler/task-result.js';
+import { storageLevelByName, type StorageLevel } from '../storage/storage-level.js';
+
+interface MemoryBlock {
+  bytes: Uint8Array;
+  level: StorageLevel;
+}
+
+/**
+ * The executor's cached RDD blocks: serialized partitions in memory (LRU, bounded) and on disk.
+ * Lives on the executor's main thread and is shared by its task threads.
+ */
+export class BlockStore {
+  private readonly memory = new Map<string, MemoryBlock>();
+  private memoryUsed = 0;
+  private readonly onDisk = new Map<string, number>();
+
+  constructor(
+    private readonly blocksDir: string,
+    readonly memoryCapacity: number,
+  ) {}
+
+  get(blockId: string): Uint8Array | undefined {
+    const m = this.memory.get(blockId);
+    if (m) {
+      // Refresh LRU position.
+      this.memory.delete(blockId);
+      this.memory.set(blockId, m);
+      return m.bytes;
+    }
+    if (this.onDisk.has(blockId)) return fs.readFileSync(blockFilePath(this.blocksDir, blockId));
+    return undefined;
+  }
+
+  /** Stores a block at `levelName`; returns the updates to report (this block and any evicted ones). */
+  put(blockId: string, bytes: Uint8Array, levelName: string): BlockUpdate[] {
+    const level = storageLevelByName(levelName);
+    if (!level) throw new Error(`Unknown storage level '${levelName}'`);
+    const updates: BlockUpdate[] = [];
+    this.remove(blockId);
+    if (level.useMemory && bytes.byteLength <= this.memoryCapacity) {
+      updates.push(...this.evictFor(bytes.byteLength, rddOf(blockId)));
+      if (this.memoryUsed + bytes.byteLength <= this.memoryCapacity) {
+        this.memory.set(blockId, { bytes, level });
+        this.memoryUsed += bytes.byteLength;
+        updates.push({ blockId, memSize: bytes.byteLength, diskSize: 0 });
+        return updates;
+      }
+    }
+    if (level.useDisk) {
+      this.writeDisk(blockId, bytes);
+      updates.push({ blockId, memSize: 0, diskSize: bytes.byteLength });
+    }
+    return updates;
+  }
+
+  /** Drops every block of an RDD; returns the removal updates. */
+  removeRdd(rddId: number): BlockUpdate[] {
+    const prefix = `rdd_${rddId}_`;
+    const ids = [...this.memory.keys(), ...this.onDisk.keys()].filter((id) => id.startsWith(prefix));
+    return [...new Set(ids)].map((id) => this.remove(id)).filter((u): u is BlockUpdate => u !== undefined);
+  }
+
+  remove(blockId: string): BlockUpdate | undefined {
+    let removed = false;
+    const m = this.memory.get(blockId);
+    if (m) {
+      this.memory.delete(blockId);
+      this.memoryUsed -= m.bytes.byteLength;
+      removed = true;
+    }
+    if (this.onDisk.has(blockId)) {
+      this.onDisk.delete(blockId);
+      fs.rmSync(blockFilePath(this.blocksDir, blockId), { force: true });
+      removed = true;
+    }
+    return removed ? { blockId, memSize: 0, diskSize: 0 } : undefined;
+  }
+
+  get memoryBytesUsed(): number {
+    return this.memoryUsed;
+  }
+
+  /** Spark's rule: evict least recently used blocks of other RDDs, spilling those that allow disk. */
+  private evictFor(size: number, rddId: string | undefined): BlockUpdate[] {
+    const updates: BlockUpdate[] = [];
+    for (const [id, block] of this.memory) {
+      if (this.memoryUsed + size <= this.memoryCapacity) break;
+      if (rddId !== undefined && rddOf(id) === rddId) continue;
+      this.memory.delete(id);
+      this.memoryUsed -= block.bytes.byteLength;
+      if (block.level.useDisk) {
+        this.writeDisk(id, block.bytes);
+        updates.push({ blockId: id, memSize: 0, diskSize: block.bytes.byteLength });
+      } else {
+        updates.push({ blockId: id, memSize: 0, diskSize: 0 });
+      }
+    }
+    return updates;
+  }
+
+  private writeDisk(blockId: string, bytes: Uint8Array): void {
+    const file = blockFilePath(this.blocksDir, blockId);
+    const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    fs.writeFileSync(tmp, bytes);
+    fs.renameSync(tmp, file);
+    this.onDisk.set(blockId, bytes.byteLength);
+  }
+}
+
+function rddOf(blockId: string): string | undefined {
+  return /^rdd_(\d+)_/.exec(blockId)?.[1];
+}

@@ -1,0 +1,63 @@
+import type { SerializedError } from '../errors.js';
+import type { TaskLocalityName } from '../scheduler/task-locality.js';
+
+export interface JobStartEvent {
+  jobId: number;
+  stageIds: number[];
+  time: number;
+}
+
+export interface JobEndEvent {
+  jobId: number;
+  succeeded: boolean;
+  error?: string;
+  time: number;
+}
+
+export interface StageEvent {
+  stageId: number;
+  attemptId: number;
+  name: string;
+  numTasks: number;
+  parentIds: number[];
+  /** Set on onStageCompleted when the attempt failed. */
+  failureReason?: string;
+}
+
+export interface TaskEvent {
+  taskId: number;
+  stageId: number;
+  stageAttemptId: number;
+  partition: number;
+  attempt: number;
+  executorId: string;
+  host: string;
+  locality: TaskLocalityName;
+  /** onTaskEnd only: whether the attempt succeeded. */
+  successful: boolean;
+  durationMs: number;
+  /** onTaskEnd only: how the attempt ended (success, exception, fetch-failed, executor-lost, killed, resubmitted, result-lost). */
+  endReason?: string;
+  error?: SerializedError;
+}
+
+export interface ExecutorEvent {
+  executorId: string;
+  host: string;
+  cores: number;
+  /** onExecutorRemoved: why the driver lost it. */
+  reason?: string;
+  time: number;
+}
+
+/** Callbacks for scheduler events; every one is optional. Exceptions in callbacks are logged and ignored. */
+export interface KindlingListener {
+  onJobStart?(event: JobStartEvent): void;
+  onJobEnd?(event: JobEndEvent): void;
+  onStageSubmitted?(event: StageEvent): void;
+  onStageCompleted?(event: StageEvent): void;
+  onTaskStart?(event: TaskEvent): void;
+  onTaskEnd?(event: TaskEvent): void;
+  onExecutorAdded?(event: ExecutorEvent): void;
+  onExecutorRemoved?(event: ExecutorEvent): void;
+}

@@ -1,0 +1,11 @@
+export type { Partitioner, PartitionerSpec } from './partitioner.js';
+export { partitionerFromSpec } from './partitioner-from-spec.js';
+export { HashPartitioner } from './hash-partitioner.js';
+export { RangePartitioner, type PartitionSketch, type ResampledKeys } from './range-partitioner.js';
+export { stableHash, stringHash, fmix32 } from './stable-hash.js';
+export { compareKeys, descending, type KeyOrdering } from './key-ordering.js';
+export { KeyMap } from './key-map.js';
+export { encodeKey } from './key-encoding.js';
+export { reservoirSample } from './reservoir-sample.js';
+export { SeededRandom, seededRandom } from './seeded-random.js';
+export { unsupportedKeyError, describeKeyType } from './unsupported-key-error.js';

@@ -1,0 +1,75 @@
+import { IllegalArgumentError } from '../errors.js';
+import { HashPartitioner } from '../partitioner/hash-partitioner.js';
+import { coalescedDefinition } from './coalesced.js';
+import { mapPartitionsDefinition, type MapOp } from './map-partitions.js';
+import type { Env, RDD } from './rdd.js';
+import { callSiteLabel, internalFunction, shipFunctions } from './ship.js';
+import { shuffledDefinition } from './shuffled.js';
+import { unionDefinition } from './union.js';
+
+export function mapPartitionsOp<R>(
+  rdd: RDD<any>,
+  op: MapOp,
+  fn: Function,
+  env: Env | undefined,
+  preservesPartitioning: boolean,
+): RDD<R> {
+  const { label, site } = callSiteLabel();
+  const errors: Error[] = [];
+  const specs = shipFunctions({ fn }, env, op, site, errors);
+  return rdd.kc.makeRdd(mapPartitionsDefinition(rdd, { op, fn: specs.fn }, preservesPartitioning), `${op} at ${label}`, errors);
+}
+
+export function builtinOp<R>(rdd: RDD<any>, op: 'keys' | 'values', preservesPartitioning: boolean): RDD<R> {
+  const { label } = callSiteLabel();
+  return rdd.kc.makeRdd(mapPartitionsDefinition(rdd, { op }, preservesPartitioning), `${op} at ${label}`);
+}
+
+export function union<T>(a: RDD<T>, b: RDD<T>): RDD<T> {
+  if (a.kc !== b.kc) throw new IllegalArgumentError('Cannot union RDDs from different contexts');
+  const { label } = callSiteLabel();
+  return a.kc.makeRdd(unionDefinition([a, b]), `union at ${label}`);
+}
+
+export function sample<T>(rdd: RDD<T>, withReplacement: boolean, fraction: number, seed?: number): RDD<T> {
+  if (!(fraction >= 0) || (!withReplacement && fraction > 1)) {
+    throw new IllegalArgumentError(
+      withReplacement
+        ? `Sampling fraction (${fraction}) must be >= 0`
+        : `Sampling fraction (${fraction}) must be on interval [0, 1] without replacement`,
+    );
+  }
+  const { label } = callSiteLabel();
+  const s = seed ?? Math.floor(Math.random() * 2 ** 31);
+  const def = mapPartitionsDefinition(rdd, { op: 'sample', sample: { withReplacement, fraction, seed: s } }, true);
+  return rdd.kc.makeRdd(def, `sample at ${label}`);
+}
+
+export function coalesce<T>(rdd: RDD<T>, numPartitions: number, shuffle: boolean): RDD<T> {
+  if (!Number.isInteger(numPartitions) || numPartitions <= 0) {
+    throw new IllegalArgumentError(`Number of partitions (${numPartitions}) must be positive.`);
+  }
+  const { label } = callSiteLabel();
+  if (!shuffle) return rdd.kc.makeRdd(coalescedDefinition(rdd, numPartitions), `coalesce at ${label}`);
+  // Spark's repartition: each partition deals its records round-robin from a seeded start.
+  const distribute = internalFunction(
+    function* (index: number, it: Iterable<unknown>, env: { n: number }) {
+      let position = Math.floor(Math.abs(Math.sin(index + 1) * 10000)) % env.n;
+      for (const x of it) {
+        position = (position + 1) % env.n;
+        yield [position, x];
+      }
+    },
+    'repartition',
+    { n: numPartitions },
+  );
+  const keyed = rdd.kc.makeRdd<[number, T]>(
+    mapPartitionsDefinition(rdd, { op: 'mapPartitionsWithIndex', fn: distribute }, false),
+    `repartition at ${label}`,
+  );
+  const shuffled = keyed.kc.makeRdd<[number, T]>(
+    shuffledDefinition(keyed, new HashPartitioner(numPartitions)),
+    `repartition at ${label}`,
+  );
+  return shuffled.values();
+}
