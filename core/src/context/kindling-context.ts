@@ -64,10 +64,12 @@ export class KindlingContext {
   }
 
   static async create(options: KindlingContextOptions = {}): Promise<KindlingContext> {
-    const conf = new KindlingConf(options.conf ?? {});
+    // Spark's precedence: values set in code > kindling-submit flags (KINDLING_CONF) > defaults.
+    const conf = new KindlingConf({ ...submittedConf(), ...(options.conf ?? {}) });
     const master = options.master ?? process.env['KINDLING_MASTER'] ?? conf.get('kindling.master') ?? 'local[*]';
     conf.set('kindling.master', master);
-    conf.set('kindling.app.name', options.appName ?? conf.get('kindling.app.name') ?? 'kindling-app');
+    const name = options.appName ?? process.env['KINDLING_APP_NAME'] ?? conf.get('kindling.app.name') ?? 'kindling-app';
+    conf.set('kindling.app.name', name);
     conf.setIfMissing('kindling.app.root', process.cwd());
     conf.setIfMissing('kindling.driver.host', 'localhost');
     const kc = new KindlingContext(conf);
@@ -250,6 +252,19 @@ export class KindlingContext {
   private assertRunning(): void {
     if (this.stopped) throw new IllegalStateError('Cannot call methods on a stopped KindlingContext; create a new one');
   }
+}
+
+/** Configuration handed over by kindling-submit as JSON in KINDLING_CONF. */
+function submittedConf(): Record<string, string> {
+  const raw = process.env['KINDLING_CONF'];
+  if (!raw) return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, string>;
+  } catch {
+    // fall through
+  }
+  throw new IllegalArgumentError('KINDLING_CONF must be a JSON object of kindling.* keys, as kindling-submit sets it');
 }
 
 /** Every RDD the job depends on, through shuffles too. */
