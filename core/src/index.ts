@@ -2,7 +2,7 @@
  * @kindling/core: the public surface. Internals are reachable through `@kindling/core/internal/*`
  * for adapters and tests, without a stability promise.
  */
-export { KindlingContext, type KindlingContextOptions } from './context/kindling-context.js';
+export { KindlingContext, type KindlingContextOptions, type ExecutorInfo } from './context/kindling-context.js';
 export { RDD, type Env, type Pair } from './rdd/rdd.js';
 export { StorageLevel } from './storage/storage-level.js';
 export { KindlingConf } from './conf/kindling-conf.js';
@@ -38,4 +38,9 @@ export type { WorkerOffer } from './scheduler/worker-offer.js';
 export type { ExecutorLossReason } from './scheduler/executor-loss-reason.js';
 export { Executor, type ExecutorDriverClient, type ExecutorOptions, type RemoteBlockFetcher } from './executor/executor.js';
 export { decodeTaskResult, decodeTaskFailure } from './executor/task-result-codec.js';
+export { CoarseGrainedSchedulerBackend, type CoarseGrainedOptions } from './cluster/coarse-grained-scheduler-backend.js';
+export type { ExecutorLauncher } from './cluster/executor-launcher.js';
+export { executorCommand, executorEntryPoint, inheritedNodeOptions, type ExecutorCommandOptions } from './cluster/executor-command.js';
+export { ExecutorAddressBook, type ExecutorAddress } from './cluster/executor-address-book.js';
+export { rpcSettings, type RpcSettings } from './cluster/rpc-settings.js';
 export { parseMemoryMiB, parseByteSize, parseDurationMs } from './conf/units.js';

@@ -27,3 +27,30 @@ export function parseLocalMasterUrl(url: string): LocalMaster {
   }
   return { threads, maxTaskFailures };
 }
+
+export interface LocalClusterMaster {
+  executors: number;
+  coresPerExecutor: number;
+  memoryPerExecutorMiB: number;
+}
+
+const LOCAL_CLUSTER = /^local-cluster\[\s*([0-9]+)\s*,\s*([0-9]+)\s*,\s*([0-9]+)\s*\]$/;
+
+export function isLocalClusterUrl(url: string): boolean {
+  return url.startsWith('local-cluster[');
+}
+
+/** local-cluster[N,C,M]: N executor processes with C cores and M MiB each. */
+export function parseLocalClusterUrl(url: string): LocalClusterMaster {
+  const m = LOCAL_CLUSTER.exec(url);
+  if (!m) {
+    throw new MasterUrlError(
+      `Could not parse master URL: '${url}'; expected local-cluster[N,C,M] with N executors, C cores and M MiB each`,
+    );
+  }
+  const [executors, coresPerExecutor, memoryPerExecutorMiB] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (executors < 1 || coresPerExecutor < 1 || memoryPerExecutorMiB < 1) {
+    throw new MasterUrlError(`local-cluster needs at least 1 executor, 1 core and 1 MiB each, got '${url}'`);
+  }
+  return { executors, coresPerExecutor, memoryPerExecutorMiB };
+}

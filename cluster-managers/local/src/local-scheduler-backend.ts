@@ -53,6 +53,7 @@ export class LocalSchedulerBackend implements SchedulerBackend {
       },
     });
     await this.executor.start();
+    this.context.executorAddresses.set(EXECUTOR_ID, { host: HOST, blockPort: 0, localDir: this.executor.localDir });
     scheduler.executorAdded(EXECUTOR_ID, HOST, this.threads);
     // Periodic revive lets delay scheduling move to less local levels without new events.
     const interval = conf.getTimeMs('kindling.scheduler.revive.interval', '1s');

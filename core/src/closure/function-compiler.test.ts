@@ -99,6 +99,14 @@ describe('closure/compileFunction', () => {
     const spec: FunctionSpec = { operation: 'map', source: '(x) => {', env: undefined, markers: [] };
     expect(() => compileFunction(spec, noMarkers)).to.throw(/does not compile on this executor/);
   });
+
+  it("supplies tsx/esbuild's __name helper that keepNames puts around inner named functions", () => {
+    // What tsx emits for `(x) => { const sq = (y) => y * y; return ... }`.
+    const emitted = new Function('return (x) => { const sq = __name((y) => y * y, "sq"); return `${sq.name}:${sq(x)}`; }')();
+    expect(run(shipped(emitted), 4)).to.equal('sq:16');
+    const bound = new Function('return (x) => x + __name')();
+    expect(run(shipped(bound, { __name: 10 }), 1)).to.equal(11); // an env binding of that name wins
+  });
 });
 
 declare const min: number;

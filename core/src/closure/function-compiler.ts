@@ -1,6 +1,7 @@
 import { SerializationError } from '../errors.js';
 import type { FunctionSpec } from './function-spec.js';
 import { resolveEnvironment } from './resolve-environment.js';
+import { TOOLCHAIN_HELPERS } from './toolchain-helpers.js';
 import type { TransportMarker } from './transport-marker.js';
 
 /** A shipped function ready to run: call `fn(...args, env)`. */
@@ -65,8 +66,12 @@ function compile(source: string, operation: string, names: readonly string[]): C
 }
 
 function build(names: readonly string[], body: string): Compiled['factory'] {
+  // Toolchain helpers (tsx's __name) come first as parameters; an env binding of the same name wins.
+  const helpers = [...TOOLCHAIN_HELPERS].filter(([name]) => !names.includes(name));
   // Function, not eval: the code sees only globals and its bindings, never this module's scope.
-  return new Function(...names, body) as Compiled['factory'];
+  const raw = new Function(...helpers.map(([name]) => name), ...names, body) as Compiled['factory'];
+  const helperValues = helpers.map(([, value]) => value);
+  return (...bound) => raw(...helperValues, ...bound);
 }
 
 function pick(compiled: Compiled, value: unknown): CompiledFunction['fn'] {

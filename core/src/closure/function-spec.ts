@@ -4,6 +4,7 @@ import { captureErrorMessage, type CaptureProblem } from './capture-message.js';
 import { encodeEnvironment, isPlainObject } from './encode-environment.js';
 import { freeVariables } from './free-variables.js';
 import { isJsGlobal } from './js-globals.js';
+import { isToolchainHelper } from './toolchain-helpers.js';
 import { importedBindings, type ImportedBinding } from './module-imports.js';
 import type { TransportMarker } from './transport-marker.js';
 
@@ -67,7 +68,7 @@ export function captureFunction(
       problems.push({ name, kind: 'mutated-outer-variable' });
     } else if (env && Object.hasOwn(env, name) && !UNBINDABLE.has(name)) {
       bindings.push(name);
-    } else if (!isJsGlobal(name)) {
+    } else if (!isJsGlobal(name) && !isToolchainHelper(name)) {
       imports ??= callSite ? importedBindings(callSite.file) : new Map();
       const binding = imports.get(name);
       problems.push(binding ? { name, kind: 'imported-binding', binding } : { name, kind: 'outer-variable' });

@@ -6,6 +6,7 @@ export { freeVariables, type FreeVariable, type FreeVariableReport } from './fre
 export { compileFunction, type CompiledFunction } from './function-compiler.js';
 export { captureFunction, type FunctionSpec } from './function-spec.js';
 export { JS_GLOBALS, isJsGlobal } from './js-globals.js';
+export { TOOLCHAIN_HELPERS, isToolchainHelper } from './toolchain-helpers.js';
 export { importedBindings, importedNames, type ImportedBinding } from './module-imports.js';
 export { useModule, ModuleRef, isModuleMarker, type ModuleMarker } from './module-ref.js';
 export { resolveEnvironment } from './resolve-environment.js';

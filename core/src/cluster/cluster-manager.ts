@@ -2,6 +2,7 @@ import type { KindlingConf } from '../conf/kindling-conf.js';
 import type { SchedulerBackend } from '../scheduler/scheduler-backend.js';
 import type { TaskSchedulerPort } from '../scheduler/task-scheduler-port.js';
 import type { DriverEndpoint } from './driver-endpoint.js';
+import type { ExecutorAddressBook } from './executor-address-book.js';
 
 /** Inversify service identifier under which adapters bind their ClusterManager. */
 export const CLUSTER_MANAGER = Symbol.for('kindling.ClusterManager');
@@ -22,6 +23,8 @@ export interface BackendContext {
   readonly scheduler: TaskSchedulerPort;
   /** What executors fetch from the driver: stage plans, broadcast values, the app config. */
   readonly driver: DriverEndpoint;
+  /** Record each executor's block address here when it registers, so reducers can fetch from it. */
+  readonly executorAddresses: ExecutorAddressBook;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import { captureFunction } from '../closure/function-spec.js';
 import { ClusterManagerRegistry } from '../cluster/cluster-manager-registry.js';
 import type { DriverEndpoint } from '../cluster/driver-endpoint.js';
+import { ExecutorAddressBook } from '../cluster/executor-address-book.js';
 import { KindlingConf } from '../conf/kindling-conf.js';
 import { IllegalArgumentError, IllegalStateError, SerializationError } from '../errors.js';
 import type { KindlingListener } from '../listener/kindling-listener.js';
@@ -34,6 +35,12 @@ export interface KindlingContextOptions {
 
 const defaultAdd = (a: any, b: any) => a + b;
 
+export interface ExecutorInfo {
+  executorId: string;
+  host: string;
+  cores: number;
+}
+
 /**
  * The entry point of a Kindling application (Spark's SparkContext): creates RDDs, runs jobs,
  * and owns the schedulers and the cluster manager's backend.
@@ -53,14 +60,21 @@ export class KindlingContext {
   private readonly accumulators = new AccumulatorRegistry();
   private readonly broadcasts = new Map<number, Uint8Array>();
   private readonly persisted = new Map<number, RDD<unknown>>();
+  private readonly addresses = new ExecutorAddressBook();
   private taskScheduler!: TaskSchedulerImpl;
   private dag!: DAGScheduler;
   private backend!: SchedulerBackend;
+
+  private readonly executors = new Map<string, ExecutorInfo>();
 
   private constructor(conf: KindlingConf) {
     this.conf = conf;
     this.master = conf.get('kindling.master')!;
     this.appName = conf.get('kindling.app.name')!;
+    this.bus.add({
+      onExecutorAdded: (e) => this.executors.set(e.executorId, { executorId: e.executorId, host: e.host, cores: e.cores }),
+      onExecutorRemoved: (e) => this.executors.delete(e.executorId),
+    });
   }
 
   static async create(options: KindlingContextOptions = {}): Promise<KindlingContext> {
@@ -85,7 +99,16 @@ export class KindlingContext {
       maxTaskFailures: opts.maxTaskFailures ?? this.conf.getInt('kindling.task.maxFailures', 4),
       isLocal: opts.isLocal ?? false,
     });
-    this.dag = new DAGScheduler(this.conf, this.taskScheduler, this.tracker, this.blocks, this.bus, this.binaries, this.accumulators);
+    this.dag = new DAGScheduler(
+      this.conf,
+      this.taskScheduler,
+      this.tracker,
+      this.blocks,
+      this.bus,
+      this.binaries,
+      this.accumulators,
+      this.addresses,
+    );
     this.taskScheduler.setListener(this.dag);
     const driver: DriverEndpoint = {
       taskBinary: (id) => this.binaries.get(id),
@@ -97,6 +120,7 @@ export class KindlingContext {
       appName: this.appName,
       scheduler: this.taskScheduler,
       driver,
+      executorAddresses: this.addresses,
     });
     this.taskScheduler.setBackend(this.backend);
     await this.backend.start();
@@ -117,6 +141,24 @@ export class KindlingContext {
 
   get isStopped(): boolean {
     return this.stopped;
+  }
+
+  /** The executors currently registered (Spark's statusTracker.getExecutorInfos). */
+  executorInfos(): ExecutorInfo[] {
+    return [...this.executors.values()];
+  }
+
+  /** Ask the cluster manager for a new total number of executors; false if it cannot (e.g. local mode). */
+  requestTotalExecutors(total: number): Promise<boolean> {
+    this.assertRunning();
+    if (!Number.isInteger(total) || total < 0) throw new IllegalArgumentError(`Requested total executors must be >= 0, got ${total}`);
+    return this.backend.requestTotalExecutors(total);
+  }
+
+  /** Ask the cluster manager to remove these executors; false if it cannot. */
+  killExecutors(executorIds: string[]): Promise<boolean> {
+    this.assertRunning();
+    return this.backend.killExecutors(executorIds);
   }
 
   addListener(listener: KindlingListener): void {

@@ -22,14 +22,26 @@ export interface ExecutorDriverClient {
   statusUpdate(taskId: number, state: TaskState, data: Uint8Array): void;
 }
 
-/** Fetches a shuffle block from another executor (the network block transfer service). */
-export type RemoteBlockFetcher = (req: {
-  executorId: string;
-  host: string;
-  shuffleId: number;
-  mapId: number;
-  reduceId: number;
-}) => Promise<Uint8Array>;
+/**
+ * Fetches blocks from other executors' block transfer services, in parallel with a bound on
+ * the bytes in flight; results come back in request order.
+ */
+export type RemoteBlockFetcher = (
+  requests: Array<{ host: string; port: number; blockId: string; size: number }>,
+) => Promise<Array<{ blockId: string; bytes: Uint8Array }>>;
+
+/** A reducer's request for the remote blocks of one reduce partition, grouped by the executor holding them. */
+export interface RemoteShuffleFetch {
+  groups: Array<{ executorId: string; host: string; port: number; blocks: Array<{ blockId: string; size: number; mapIndex: number }> }>;
+  /** Fetched blocks above `spillAboveBytes` in total are written here instead of held in memory. */
+  dir: string;
+  spillAboveBytes: number;
+}
+
+export type RemoteShuffleFetchResult = Array<
+  | { executorId: string; ok: true; blocks: Array<{ mapIndex: number; bytes?: Uint8Array; file?: string }> }
+  | { executorId: string; ok: false; mapIndex: number; message: string }
+>;
 
 export interface ExecutorOptions {
   executorId: string;
@@ -40,6 +52,8 @@ export interface ExecutorOptions {
   /** Parent of this executor's working directory; kindling.local.dir or the OS temp dir by default. */
   localRoot?: string;
   remoteFetcher?: RemoteBlockFetcher;
+  /** Results larger than this fail the task with a message naming the limit (remote executors only). */
+  maxResultBytes?: number;
 }
 
 interface TaskThread {
@@ -140,6 +154,8 @@ export class Executor {
       host: this.host,
       localDir: this.localDir,
       shuffleMemoryBytes: this.options.conf.getSizeBytes('kindling.shuffle.spill.threshold', '64m'),
+      maxInMemoryFetchBytes: this.options.conf.getSizeBytes('kindling.reducer.maxSizeInFlight', '48m'),
+      readHostLocalDisk: this.options.conf.getBoolean('kindling.shuffle.readHostLocalDisk', true),
       appRoot: this.options.conf.get('kindling.app.root') ?? process.cwd(),
     };
     const worker = new Worker(new URL('./task-worker.js', import.meta.url), {
@@ -181,7 +197,14 @@ export class Executor {
     const blockUpdates = this.pendingBlockUpdates.get(msg.taskId) ?? [];
     this.pendingBlockUpdates.delete(msg.taskId);
     const o = msg.outcome;
-    if (o.ok) {
+    const limit = this.options.maxResultBytes;
+    if (o.ok && limit !== undefined && o.valueBytes.byteLength > limit) {
+      const error = new Error(
+        `Task ${msg.taskId} result is ${o.valueBytes.byteLength} bytes, which exceeds kindling.rpc.message.maxSize ` +
+          `(${limit} bytes). Return less data to the driver (e.g. take(), a reduce, or saveAsTextFile) or raise the limit.`,
+      );
+      this.report(msg.taskId, 'FAILED', encodeTaskFailure({ kind: 'exception', error: serializeError(error) }));
+    } else if (o.ok) {
       const data = encodeTaskResult({ valueBytes: o.valueBytes, accumulatorUpdates: o.accumulatorUpdates, blockUpdates, durationMs: o.durationMs });
       this.report(msg.taskId, 'FINISHED', data);
     } else {
@@ -229,14 +252,49 @@ export class Executor {
         this.pendingBlockUpdates.set(taskId, list);
         return updates.some((u) => u.blockId === blockId && u.memSize + u.diskSize > 0);
       }
-      case 'fetchShuffle': {
-        const fetcher = this.options.remoteFetcher;
-        if (!fetcher) throw new Error('This executor cannot fetch blocks from other executors');
-        return fetcher(req.args as Parameters<RemoteBlockFetcher>[0]);
+      case 'fetchShuffleBlocks':
+        return this.fetchShuffleBlocks(req.args as RemoteShuffleFetch);
+      case 'fetchRemoteBlock': {
+        const { host, port, blockId } = req.args as { host: string; port: number; blockId: string };
+        if (!this.options.remoteFetcher) return null;
+        try {
+          const [r] = await this.options.remoteFetcher([{ host, port, blockId, size: 0 }]);
+          return r?.bytes ?? null;
+        } catch {
+          return null; // the caller recomputes the partition
+        }
       }
       default:
         throw new Error(`Unknown task thread request '${req.op}'`);
     }
+  }
+
+  /** Fetches each executor's blocks in one bounded parallel batch; a failure names that executor. */
+  private async fetchShuffleBlocks(req: RemoteShuffleFetch): Promise<RemoteShuffleFetchResult> {
+    const fetcher = this.options.remoteFetcher;
+    const total = req.groups.reduce((s, g) => s + g.blocks.reduce((t, b) => t + b.size, 0), 0);
+    const toDisk = total > req.spillAboveBytes;
+    if (toDisk) fs.mkdirSync(req.dir, { recursive: true });
+    return Promise.all(
+      req.groups.map(async (g) => {
+        if (!fetcher) {
+          return { executorId: g.executorId, ok: false as const, mapIndex: g.blocks[0]!.mapIndex, message: 'this executor has no block transfer client' };
+        }
+        try {
+          const fetched = await fetcher(g.blocks.map((b) => ({ host: g.host, port: g.port, blockId: b.blockId, size: b.size })));
+          const blocks = fetched.map((f, i) => {
+            const mapIndex = g.blocks[i]!.mapIndex;
+            if (!toDisk) return { mapIndex, bytes: f.bytes };
+            const file = path.join(req.dir, `fetched-${f.blockId}`);
+            fs.writeFileSync(file, f.bytes);
+            return { mapIndex, file };
+          });
+          return { executorId: g.executorId, ok: true as const, blocks };
+        } catch (e) {
+          return { executorId: g.executorId, ok: false as const, mapIndex: g.blocks[0]!.mapIndex, message: (e as Error).message };
+        }
+      }),
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FetchFailedError } from '../errors.js';
 import type { StagePlan } from '../scheduler/stage-plan.js';
@@ -5,6 +6,7 @@ import { shuffleDataFileName, shuffleIndexFileName } from '../shuffle/block-id.j
 import { readIndexFile } from '../shuffle/index-file.js';
 import { fileSegmentFrames, readFrames } from '../shuffle/record-frames.js';
 import type { SyncCaller } from './sync-channel.js';
+import type { RemoteShuffleFetch, RemoteShuffleFetchResult } from './executor.js';
 
 /**
  * Finds the map output blocks of one reduce partition. Blocks written by this executor are read
@@ -14,16 +16,22 @@ import type { SyncCaller } from './sync-channel.js';
 export class ShuffleBlockResolver {
   constructor(
     private readonly executorId: string,
+    private readonly host: string,
     private readonly shuffleDir: string,
     private readonly caller: SyncCaller,
+    /** Remote blocks beyond this total are fetched to files (kindling.reducer.maxSizeInFlight). */
+    private readonly maxInMemoryFetchBytes: number,
+    /** Spark's spark.shuffle.readHostLocalDisk: read same-host blocks from disk (default true). */
+    private readonly readHostLocalDisk = true,
   ) {}
 
-  blocks(plan: StagePlan, shuffleId: number, reduceId: number): Array<Iterable<unknown[]>> {
+  blocks(plan: StagePlan, shuffleId: number, reduceId: number, spillDir: () => string): Array<Iterable<unknown[]>> {
     const maps = plan.shuffleReads[shuffleId];
     if (!maps) {
       throw new FetchFailedError(`No map output locations for shuffle ${shuffleId}`, shuffleId, -1, reduceId, '');
     }
     const sources: Array<Iterable<unknown[]>> = [];
+    const remote = new Map<string, RemoteShuffleFetch['groups'][number]>();
     maps.forEach((m, mapIndex) => {
       if (!m) {
         throw new FetchFailedError(
@@ -34,25 +42,60 @@ export class ShuffleBlockResolver {
           '',
         );
       }
-      if ((m.sizes[reduceId] ?? 0) === 0) return;
+      const size = m.sizes[reduceId] ?? 0;
+      if (size === 0) return;
       const where = { shuffleId, mapIndex, reduceId, executorId: m.executorId };
       if (m.executorId === this.executorId) {
-        sources.push(guarded(() => this.localFrames(shuffleId, m.mapId, reduceId), where));
+        sources.push(guarded(() => this.localFrames(this.shuffleDir, shuffleId, m.mapId, reduceId), where));
+      } else if (this.readHostLocalDisk && m.host === this.host && m.localDir && fs.existsSync(path.join(m.localDir, 'shuffle'))) {
+        // Same host: read the other executor's files directly instead of going through the network.
+        const dir = path.join(m.localDir, 'shuffle');
+        sources.push(guarded(() => this.localFrames(dir, shuffleId, m.mapId, reduceId), where));
       } else {
-        sources.push(
-          guarded(() => {
-            const bytes = this.caller.call<Uint8Array>('fetchShuffle', { ...where, host: m.host, mapId: m.mapId });
-            return readFrames(bytes, `shuffle_${shuffleId}_${m.mapId}_${reduceId}`);
-          }, where),
-        );
+        let group = remote.get(m.executorId);
+        if (!group) remote.set(m.executorId, (group = { executorId: m.executorId, host: m.host, port: m.port, blocks: [] }));
+        group.blocks.push({ blockId: `shuffle_${shuffleId}_${m.mapId}_${reduceId}`, size, mapIndex });
       }
     });
+    if (remote.size > 0) sources.push(...this.fetchRemote([...remote.values()], shuffleId, reduceId, spillDir()));
     return sources;
   }
 
-  private localFrames(shuffleId: number, mapId: number, reduceId: number): Iterable<unknown[]> {
-    const index = path.join(this.shuffleDir, shuffleIndexFileName(shuffleId, mapId));
-    const data = path.join(this.shuffleDir, shuffleDataFileName(shuffleId, mapId));
+  private fetchRemote(
+    groups: RemoteShuffleFetch['groups'],
+    shuffleId: number,
+    reduceId: number,
+    dir: string,
+  ): Array<Iterable<unknown[]>> {
+    const request: RemoteShuffleFetch = { groups, dir, spillAboveBytes: this.maxInMemoryFetchBytes };
+    const results = this.caller.call<RemoteShuffleFetchResult>('fetchShuffleBlocks', request);
+    const out: Array<Iterable<unknown[]>> = [];
+    for (const r of results) {
+      if (!r.ok) {
+        throw new FetchFailedError(
+          `Failed to fetch shuffle ${shuffleId} blocks for reduce partition ${reduceId} from executor ${r.executorId}: ${r.message}`,
+          shuffleId,
+          r.mapIndex,
+          reduceId,
+          r.executorId,
+        );
+      }
+      for (const b of r.blocks) {
+        const where = { shuffleId, mapIndex: b.mapIndex, reduceId, executorId: r.executorId };
+        out.push(
+          guarded(() => {
+            if (b.bytes) return readFrames(b.bytes, `shuffle_${shuffleId}_${b.mapIndex}_${reduceId}`);
+            return fileSegmentFrames(b.file!, 0, fs.statSync(b.file!).size);
+          }, where),
+        );
+      }
+    }
+    return out;
+  }
+
+  private localFrames(dir: string, shuffleId: number, mapId: number, reduceId: number): Iterable<unknown[]> {
+    const index = path.join(dir, shuffleIndexFileName(shuffleId, mapId));
+    const data = path.join(dir, shuffleDataFileName(shuffleId, mapId));
     const { offset, length } = readIndexFile(index, reduceId);
     return fileSegmentFrames(data, offset, length);
   }

@@ -38,6 +38,8 @@ export interface TaskThreadConfig {
   host: string;
   localDir: string;
   shuffleMemoryBytes: number;
+  maxInMemoryFetchBytes: number;
+  readHostLocalDisk: boolean;
   appRoot: string;
 }
 
@@ -59,7 +61,14 @@ export class TaskRunner {
     private readonly caller: SyncCaller,
     private readonly config: TaskThreadConfig,
   ) {
-    this.shuffleBlocks = new ShuffleBlockResolver(config.executorId, path.join(config.localDir, 'shuffle'), caller);
+    this.shuffleBlocks = new ShuffleBlockResolver(
+      config.executorId,
+      config.host,
+      path.join(config.localDir, 'shuffle'),
+      caller,
+      config.maxInMemoryFetchBytes,
+      config.readHostLocalDisk,
+    );
   }
 
   async run(task: TaskDescription): Promise<TaskOutcome> {
@@ -194,9 +203,15 @@ export class TaskRunner {
         return spillDir();
       },
       shuffleMemoryBytes: this.config.shuffleMemoryBytes,
-      shuffleBlocks: (shuffleId, reduceId) => resolver.blocks(plan, shuffleId, reduceId),
-      getCachedBlock(rddId, partition) {
-        const bytes = caller.call<Uint8Array | null>('getBlock', `rdd_${rddId}_${partition}`);
+      shuffleBlocks: (shuffleId, reduceId) => resolver.blocks(plan, shuffleId, reduceId, spillDir),
+      getCachedBlock: (rddId, partition) => {
+        const blockId = `rdd_${rddId}_${partition}`;
+        let bytes = caller.call<Uint8Array | null>('getBlock', blockId);
+        // Not here: try an executor that holds it (Spark's getRemote), else the caller recomputes.
+        for (const holder of plan.cachedBlocks?.[rddId]?.[partition] ?? []) {
+          if (bytes || holder.executorId === this.config.executorId || holder.port === 0) continue;
+          bytes = caller.call<Uint8Array | null>('fetchRemoteBlock', { host: holder.host, port: holder.port, blockId });
+        }
         return bytes ? (v8.deserialize(bytes) as unknown[]) : undefined;
       },
       putCachedBlock(rddId, partition, records, level) {

@@ -80,6 +80,12 @@ export class KeyMap<V> implements Iterable<[unknown, V]> {
     this.arrays.clear();
   }
 
+  /** Visits entries in iteration order (see entries()) without allocating a pair per entry. */
+  forEach(fn: (value: V, key: unknown) => void): void {
+    this.primitives.forEach((value, key) => fn(value, key));
+    if (this.arrays.size > 0) this.arrays.forEach((entry) => fn(entry[1], entry[0]));
+  }
+
   /** Entries with the original keys (for arrays: the instance first inserted). */
   *entries(): IterableIterator<[unknown, V]> {
     yield* this.primitives.entries();

@@ -53,15 +53,15 @@ export function coalesce<T>(rdd: RDD<T>, numPartitions: number, shuffle: boolean
   if (!shuffle) return rdd.kc.makeRdd(coalescedDefinition(rdd, numPartitions), `coalesce at ${label}`);
   // Spark's repartition: each partition deals its records round-robin from a seeded start.
   const distribute = internalFunction(
-    function* (index: number, it: Iterable<unknown>, env: { n: number }) {
+    function* (index: number, it: Iterable<unknown>, env: { n: number; keys: number[] }) {
       let position = Math.floor(Math.abs(Math.sin(index + 1) * 10000)) % env.n;
       for (const x of it) {
         position = (position + 1) % env.n;
-        yield [position, x];
+        yield [env.keys[position], x];
       }
     },
     'repartition',
-    { n: numPartitions },
+    { n: numPartitions, keys: roundRobinKeys(numPartitions) },
   );
   const keyed = rdd.kc.makeRdd<[number, T]>(
     mapPartitionsDefinition(rdd, { op: 'mapPartitionsWithIndex', fn: distribute }, false),
@@ -72,4 +72,23 @@ export function coalesce<T>(rdd: RDD<T>, numPartitions: number, shuffle: boolean
     `repartition at ${label}`,
   );
   return shuffled.values();
+}
+
+/**
+ * keys[p] is an integer key that HashPartitioner(n) sends to partition p. Spark's round robin
+ * relies on Integer.hashCode being the identity; stableHash scrambles integers, so position p
+ * itself would land anywhere and leave partitions skewed or empty.
+ */
+function roundRobinKeys(n: number): number[] {
+  const partitioner = new HashPartitioner(n);
+  const keys = new Array<number>(n);
+  let found = 0;
+  for (let k = 0; found < n; k++) {
+    const p = partitioner.getPartition(k);
+    if (keys[p] === undefined) {
+      keys[p] = k;
+      found++;
+    }
+  }
+  return keys;
 }

@@ -1,6 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compileFunction } from '../closure/function-compiler.js';
+import type { FunctionSpec } from '../closure/function-spec.js';
+import { isModuleMarker } from '../closure/module-ref.js';
+import { isTransportable, markerKey, TRANSPORT } from '../closure/transport-marker.js';
 import { IllegalArgumentError, KindlingError } from '../errors.js';
+import { loadModule } from '../executor/module-loader.js';
 import { compareKeys } from '../partitioner/key-ordering.js';
 import type { ResultSpec } from './result-spec.js';
 import type { Env, Pair, RDD } from './rdd.js';
@@ -25,10 +30,39 @@ async function runWithFunctions(
   fns: Record<string, Function>,
   env: Env | undefined,
   args: Record<string, unknown> = {},
-): Promise<unknown[]> {
+): Promise<{ parts: unknown[]; onDriver: (name: string) => Promise<(...a: any[]) => unknown> }> {
   const { specs, errors, label } = actionFunctions(rdd, fns, env, op);
   if (errors.length > 0) throw errors[0];
-  return rdd.kc.runJob(rdd, { action: op, fns: specs, args, callSite: `${op} at ${label}` });
+  const parts = await rdd.kc.runJob(rdd, { action: op, fns: specs, args, callSite: `${op} at ${label}` });
+  return { parts, onDriver: (name) => driverFunction(rdd, specs[name]!, env) };
+}
+
+/**
+ * A shipped function for the driver's final merge (reduce, fold, aggregate, takeOrdered),
+ * compiled from its spec as executors do: useModule() entries must be module namespaces here
+ * too, while the user's own closure would see the ModuleRef. Broadcasts and accumulators
+ * resolve to the driver's objects.
+ */
+async function driverFunction(rdd: RDD<any>, spec: FunctionSpec, env: Env | undefined): Promise<(...a: any[]) => unknown> {
+  const resolved = new Map<string, unknown>();
+  collectTransportables(env, resolved, new Set());
+  const appRoot = rdd.kc.conf.get('kindling.app.root') ?? process.cwd();
+  for (const m of spec.markers) {
+    if (isModuleMarker(m)) resolved.set(markerKey(m), await loadModule(m.specifier, { appRoot, executorId: 'driver' }));
+  }
+  const compiled = compileFunction(spec, (m) => resolved.get(markerKey(m)));
+  return (...a) => compiled.fn(...a, compiled.env);
+}
+
+function collectTransportables(value: unknown, out: Map<string, unknown>, seen: Set<object>): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
+  if (isTransportable(value)) {
+    out.set(markerKey(value[TRANSPORT]()), value);
+    return;
+  }
+  const children = value instanceof Map ? [...value.keys(), ...value.values()] : value instanceof Set ? [...value] : Object.values(value);
+  for (const v of children) collectTransportables(v, out, seen);
 }
 
 export async function collect<T>(rdd: RDD<T>): Promise<T[]> {
@@ -79,27 +113,30 @@ export async function takeOrdered<T>(
   if (n === 0) return [];
   const op = reverse ? 'top' : 'takeOrdered';
   const fns: Record<string, Function> = compare ? { compare } : {};
-  const parts = (await runWithFunctions(rdd, 'takeOrdered', fns, env, { n, reverse, op })) as T[][];
-  const cmp = compare ? (a: T, b: T) => compare(a, b, env) : (a: T, b: T) => compareKeys(a, b);
+  const { parts, onDriver } = await runWithFunctions(rdd, 'takeOrdered', fns, env, { n, reverse, op });
+  const cmp = compare ? ((await onDriver('compare')) as (a: T, b: T) => number) : (a: T, b: T) => compareKeys(a, b);
   const ordered = reverse ? (a: T, b: T) => cmp(b, a) : cmp;
-  return parts.flat(1).sort(ordered as (a: unknown, b: unknown) => number).slice(0, n) as T[];
+  return (parts as T[][]).flat(1).sort(ordered as (a: unknown, b: unknown) => number).slice(0, n) as T[];
 }
 
 export async function reduce<T>(rdd: RDD<T>, fn: Function, env?: Env): Promise<T> {
-  const parts = (await runWithFunctions(rdd, 'reduce', { fn }, env)) as Array<{ has: boolean; value: T }>;
-  const present = parts.filter((p) => p.has);
+  const { parts, onDriver } = await runWithFunctions(rdd, 'reduce', { fn }, env);
+  const present = (parts as Array<{ has: boolean; value: T }>).filter((p) => p.has);
   if (present.length === 0) throw new KindlingError('empty collection');
-  return present.slice(1).reduce((acc, p) => fn(acc, p.value, env) as T, present[0]!.value);
+  const merge = await onDriver('fn');
+  return present.slice(1).reduce((acc, p) => merge(acc, p.value) as T, present[0]!.value);
 }
 
 export async function fold<T>(rdd: RDD<T>, zero: T, fn: Function, env?: Env): Promise<T> {
-  const parts = (await runWithFunctions(rdd, 'fold', { fn }, env, { zero })) as T[];
-  return parts.reduce((acc, v) => fn(acc, v, env) as T, structuredClone(zero));
+  const { parts, onDriver } = await runWithFunctions(rdd, 'fold', { fn }, env, { zero });
+  const merge = await onDriver('fn');
+  return (parts as T[]).reduce((acc, v) => merge(acc, v) as T, structuredClone(zero));
 }
 
 export async function aggregate<T, U>(rdd: RDD<T>, zero: U, seqOp: Function, combOp: Function, env?: Env): Promise<U> {
-  const parts = (await runWithFunctions(rdd, 'aggregate', { seqOp, combOp }, env, { zero })) as U[];
-  return parts.reduce((acc, v) => combOp(acc, v, env) as U, structuredClone(zero));
+  const { parts, onDriver } = await runWithFunctions(rdd, 'aggregate', { seqOp, combOp }, env, { zero });
+  const merge = await onDriver('combOp');
+  return (parts as U[]).reduce((acc, v) => merge(acc, v) as U, structuredClone(zero));
 }
 
 export async function countByKey<K, V>(rdd: RDD<Pair<K, V>>): Promise<Map<K, number>> {
@@ -124,7 +161,7 @@ export async function foreachPartition<T>(rdd: RDD<T>, fn: Function, env?: Env):
 
 /**
  * Writes part-NNNNN files plus _SUCCESS. Tasks write under _temporary and rename into place
- * when they succeed; the driver writes _SUCCESS and removes _temporary when the job succeeds.
+ * when they succeed; the driver removes _temporary when the job ends and writes _SUCCESS if it succeeded.
  */
 export async function saveAsTextFile(rdd: RDD<unknown>, dir: string): Promise<void> {
   const abs = path.resolve(dir);
@@ -132,7 +169,11 @@ export async function saveAsTextFile(rdd: RDD<unknown>, dir: string): Promise<vo
     throw new IllegalArgumentError(`Output directory file:${abs} already exists; choose a new path or delete it first`);
   }
   fs.mkdirSync(path.join(abs, '_temporary'), { recursive: true });
-  await run(rdd, { action: 'saveAsTextFile', args: { dir: abs }, callSite: `saveAsTextFile at ${callSiteLabel().label}` });
-  fs.rmSync(path.join(abs, '_temporary'), { recursive: true, force: true });
+  try {
+    await run(rdd, { action: 'saveAsTextFile', args: { dir: abs }, callSite: `saveAsTextFile at ${callSiteLabel().label}` });
+  } finally {
+    // Spark's abortJob also deletes _temporary: failed attempts must not leave partial files behind.
+    fs.rmSync(path.join(abs, '_temporary'), { recursive: true, force: true });
+  }
   fs.writeFileSync(path.join(abs, '_SUCCESS'), '');
 }

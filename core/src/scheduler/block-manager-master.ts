@@ -29,6 +29,15 @@ export class BlockManagerMaster {
     return [...holders.entries()].map(([executorId, host]) => ({ host, executorId }));
   }
 
+  /** partition -> holders, for the partitions that are cached somewhere. */
+  rddLocations(rddId: number): Record<number, Array<{ executorId: string; host: string }>> {
+    const out: Record<number, Array<{ executorId: string; host: string }>> = {};
+    for (const [p, holders] of this.rddBlocks.get(rddId) ?? []) {
+      if (holders.size > 0) out[p] = [...holders.entries()].map(([executorId, host]) => ({ executorId, host }));
+    }
+    return out;
+  }
+
   isFullyCached(rddId: number, numPartitions: number): boolean {
     const parts = this.rddBlocks.get(rddId);
     if (!parts || numPartitions === 0) return false;

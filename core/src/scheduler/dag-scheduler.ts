@@ -20,6 +20,7 @@ import type { TaskSchedulerListener } from './task-scheduler-listener.js';
 import type { TaskSet } from './task-set.js';
 import type { TaskBinaryRegistry } from './task-binary-registry.js';
 import { StageGraph } from './stage-graph.js';
+import type { ExecutorAddressBook } from '../cluster/executor-address-book.js';
 
 /** What the DAG scheduler needs from the task scheduler. */
 export interface TaskSubmitter {
@@ -58,6 +59,7 @@ export class DAGScheduler implements TaskSchedulerListener {
     private readonly bus: ListenerBus,
     private readonly binaries: TaskBinaryRegistry,
     private readonly accumulators: AccumulatorRegistry,
+    private readonly addresses: ExecutorAddressBook,
   ) {
     this.graph = new StageGraph(tracker);
     this.maxConsecutiveAttempts = conf.getInt('kindling.stage.maxConsecutiveAttempts', 4);
@@ -235,7 +237,11 @@ export class DAGScheduler implements TaskSchedulerListener {
 
     let binaryId: number;
     try {
-      const plan = buildStagePlan(stage, attemptId, this.tracker);
+      const plan = buildStagePlan(stage, attemptId, {
+        tracker: this.tracker,
+        addresses: this.addresses,
+        cacheLocations: (rddId) => this.blocks.rddLocations(rddId),
+      });
       binaryId = this.binaries.add(v8.serialize(plan), { stageId: stage.id, attemptId });
     } catch (e) {
       this.abortStage(stage, `Task serialization failed: ${(e as Error).message}`);

@@ -3,6 +3,7 @@ import type { RDD } from '../rdd/rdd.js';
 import type { ResultSpec } from '../rdd/result-spec.js';
 import type { PartitionerSpec } from '../partitioner/partitioner.js';
 import type { MapOutputTracker } from './map-output-tracker.js';
+import type { ExecutorAddressBook } from '../cluster/executor-address-book.js';
 import { ShuffleMapStage, type Stage, ResultStage } from './stage.js';
 
 /** One RDD of the stage's pipeline, as executors rebuild it. */
@@ -22,6 +23,17 @@ export interface PlannedMapOutput {
   executorId: string;
   host: string;
   sizes: number[];
+  /** Block transfer port of the executor holding it (0: in-process executor). */
+  port: number;
+  /** That executor's directory, read directly by executors on the same host. */
+  localDir: string;
+}
+
+/** An executor holding a cached partition, for fetching it instead of recomputing. */
+export interface PlannedBlockHolder {
+  executorId: string;
+  host: string;
+  port: number;
 }
 
 export type StageOutput =
@@ -38,10 +50,21 @@ export interface StagePlan {
   output: StageOutput;
   /** Module specifiers (useModule) that the stage's functions use; executors import them first. */
   modules: string[];
+  /** For persisted RDDs of the stage: rddId -> partition -> executors holding it. */
+  cachedBlocks: Record<number, Record<number, PlannedBlockHolder[]>>;
+}
+
+/** What the plan builder needs to know about executors and cached blocks. */
+export interface PlanContext {
+  tracker: MapOutputTracker;
+  addresses: ExecutorAddressBook;
+  cacheLocations(rddId: number, numPartitions: number): Record<number, Array<{ executorId: string; host: string }>>;
 }
 
 /** Walks the stage's narrow lineage (stopping at shuffles) and snapshots the map outputs it reads. */
-export function buildStagePlan(stage: Stage, attemptId: number, tracker: MapOutputTracker): StagePlan {
+export function buildStagePlan(stage: Stage, attemptId: number, ctx: PlanContext): StagePlan {
+  const { tracker, addresses } = ctx;
+  const cachedBlocks: StagePlan['cachedBlocks'] = {};
   const nodes: PlanNode[] = [];
   const indexOf = new Map<number, number>();
   const shuffleReads: StagePlan['shuffleReads'] = {};
@@ -54,12 +77,29 @@ export function buildStagePlan(stage: Stage, attemptId: number, tracker: MapOutp
       if (dep.type === 'narrow') parents.push(visit(dep.rdd));
       else if (!(dep.shuffleId in shuffleReads)) {
         shuffleReads[dep.shuffleId] = tracker.statuses(dep.shuffleId).map((s) =>
-          s ? { mapId: s.mapId, executorId: s.executorId, host: s.host, sizes: s.partitionLengths } : null,
+          s
+            ? {
+                mapId: s.mapId,
+                executorId: s.executorId,
+                host: s.host,
+                sizes: s.partitionLengths,
+                port: addresses.get(s.executorId)?.blockPort ?? 0,
+                localDir: addresses.get(s.executorId)?.localDir ?? '',
+              }
+            : null,
         );
       }
     }
     const node: PlanNode = { rddId: rdd.id, kind: rdd.kind, args: rdd.planArgs, parents };
-    if (rdd.storageLevel.name !== 'NONE') node.storage = rdd.storageLevel.name;
+    if (rdd.storageLevel.name !== 'NONE') {
+      node.storage = rdd.storageLevel.name;
+      const locs = ctx.cacheLocations(rdd.id, rdd.getNumPartitions());
+      const holders: Record<number, PlannedBlockHolder[]> = {};
+      for (const [p, list] of Object.entries(locs)) {
+        holders[Number(p)] = list.map((l) => ({ ...l, port: addresses.get(l.executorId)?.blockPort ?? 0 }));
+      }
+      cachedBlocks[rdd.id] = holders;
+    }
     indexOf.set(rdd.id, nodes.length);
     nodes.push(node);
     return nodes.length - 1;
@@ -79,7 +119,7 @@ export function buildStagePlan(stage: Stage, attemptId: number, tracker: MapOutp
   } else {
     output = { kind: 'result', spec: (stage as ResultStage).spec };
   }
-  return { stageId: stage.id, stageAttemptId: attemptId, nodes, shuffleReads, output, modules: moduleSpecifiers(nodes, output) };
+  return { stageId: stage.id, stageAttemptId: attemptId, nodes, shuffleReads, output, modules: moduleSpecifiers(nodes, output), cachedBlocks };
 }
 
 /** Function specs sit at known places: node args (fn, aggregator), the output's aggregator and action fns. */

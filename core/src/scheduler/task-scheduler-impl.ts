@@ -116,6 +116,11 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
     for (const manager of managers) manager.markZombie();
   }
 
+  /** Aborts the task set of a launched task; used when a backend cannot send the task. */
+  abortTaskSetOf(taskId: number, message: string): void {
+    this.taskIdToTaskSetManager.get(taskId)?.abort(message);
+  }
+
   killTaskAttempt(taskId: number, reason: string): boolean {
     const execId = this.taskIdToExecutorId.get(taskId);
     if (execId === undefined) return false;

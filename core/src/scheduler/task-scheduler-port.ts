@@ -16,4 +16,6 @@ export interface TaskSchedulerPort {
   executorAdded(executorId: string, host: string, cores: number): void;
   /** An executor is gone; its running tasks are failed and its outputs forgotten. */
   executorLost(executorId: string, reason: ExecutorLossReason): void;
+  /** Abort the task set a launched task belongs to (e.g. its task cannot be sent); the job fails with `message`. */
+  abortTaskSetOf?(taskId: number, message: string): void;
 }

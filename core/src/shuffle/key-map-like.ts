@@ -11,6 +11,8 @@ export interface KeyMapLike<V> {
   update?(k: unknown, fn: (current: V | undefined) => V): V;
   readonly size: number;
   entries(): IterableIterator<[unknown, V]>;
+  /** Optional: visits entries like entries(), without allocating an iterator result and pair per entry. */
+  forEach?(fn: (value: V, key: unknown) => void): void;
   clear(): void;
 }
 
@@ -46,4 +48,13 @@ export function foldInto<V>(
   }
   const merged = merge(old as V, value);
   if (merged !== old) map.set(key, merged); // mutable combiners need no second lookup
+}
+
+/** Calls `fn(value, key)` for every entry, through forEach when the map has it. */
+export function forEachEntry<V>(map: KeyMapLike<V>, fn: (value: V, key: unknown) => void): void {
+  if (map.forEach !== undefined) {
+    map.forEach(fn);
+    return;
+  }
+  for (const [key, value] of map.entries()) fn(value, key);
 }

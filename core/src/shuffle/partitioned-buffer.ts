@@ -2,7 +2,11 @@ import type { FrameWriter } from './record-frames.js';
 
 /** What the map-side writer buffers between spills: plain records or per-key combiners, by partition. */
 export interface PartitionedBuffer {
-  insert(partition: number, record: readonly [unknown, unknown]): void;
+  /**
+   * Adds one record. The buffer assigns its partition with the partition function it was built
+   * with: per record for plain records, per distinct key (when writing) for combiners.
+   */
+  insert(record: readonly [unknown, unknown]): void;
   /** Estimated heap bytes held; compared with the memory budget after every insert. */
   readonly estimatedBytes: number;
   /** Records (or combiners) held. */

@@ -1,5 +1,5 @@
 import type { Aggregator } from './aggregator.js';
-import { type KeyMapLike, foldInto } from './key-map-like.js';
+import { type KeyMapLike, foldInto, forEachEntry } from './key-map-like.js';
 import type { PartitionedBuffer } from './partitioned-buffer.js';
 import type { FrameWriter } from './record-frames.js';
 import { estimateSize } from './size-estimator.js';
@@ -8,33 +8,39 @@ import { SizeTracker } from './size-tracker.js';
 const MAP_OVERHEAD = 64;
 const ENTRY_OVERHEAD = 32;
 
-/** Map-side combine buffer: one KeyMap of combiners per partition (createCombiner / mergeValue). */
+/**
+ * Map-side combine buffer (createCombiner / mergeValue). All partitions share one KeyMap of
+ * combiners: a record costs one map update, and the partition function runs once per distinct
+ * key when the buffer is written or spilled, not once per record. That is equivalent to keying
+ * by (partition, key), as Spark does, because a partitioner is a function of the key and
+ * equal keys (by the KeyMap's equality) hash alike.
+ */
 export class PartitionedCombinerMap implements PartitionedBuffer {
-  private readonly maps: Array<KeyMapLike<unknown> | undefined>;
+  private readonly map: KeyMapLike<unknown>;
+  /** Per partition, keys and combiners interleaved (k0, c0, k1, c1, ...): built on demand for writing, dropped by insert/clear. */
+  private groups: Array<unknown[] | undefined> | undefined;
   private active: number[] = [];
   // Combiners grow in place (lists, sets), so appends alone cannot be sampled: re-measure geometrically.
   private readonly tracker: SizeTracker;
   private readonly create: (v: unknown) => unknown;
   private readonly merge: (c: unknown, v: unknown) => unknown;
 
+  /** `partitionOf` must return an integer in [0, numPartitions) (the writer validates it). */
   constructor(
-    numPartitions: number,
+    private readonly numPartitions: number,
     aggregator: Aggregator,
-    private readonly newKeyMap: () => KeyMapLike<unknown>,
+    newKeyMap: () => KeyMapLike<unknown>,
+    private readonly partitionOf: (key: unknown) => number,
   ) {
-    this.maps = new Array<KeyMapLike<unknown> | undefined>(numPartitions);
+    this.map = newKeyMap();
     this.tracker = new SizeTracker(() => this.measure());
     this.create = (v) => aggregator.createCombiner(v);
     this.merge = (c, v) => aggregator.mergeValue(c, v);
   }
 
-  insert(partition: number, record: readonly [unknown, unknown]): void {
-    let map = this.maps[partition];
-    if (map === undefined) {
-      map = this.maps[partition] = this.newKeyMap();
-      this.active.push(partition);
-    }
-    foldInto(map, record[0], record[1], this.create, this.merge);
+  insert(record: readonly [unknown, unknown]): void {
+    if (this.groups !== undefined) this.ungroup();
+    foldInto(this.map, record[0], record[1], this.create, this.merge);
     this.tracker.afterUpdate();
   }
 
@@ -43,36 +49,57 @@ export class PartitionedCombinerMap implements PartitionedBuffer {
   }
 
   get recordCount(): number {
-    let n = 0;
-    for (const p of this.active) n += this.maps[p]!.size;
-    return n;
+    return this.map.size;
   }
 
   activePartitions(): readonly number[] {
-    return this.active.sort((a, b) => a - b);
+    this.group();
+    return this.active;
   }
 
   writePartition(partition: number, out: FrameWriter): void {
-    const map = this.maps[partition];
-    if (map === undefined) return;
-    for (const [key, combiner] of map.entries()) out.write([key, combiner]);
+    const flat = this.group()[partition];
+    if (flat === undefined) return;
+    for (let i = 0; i < flat.length; i += 2) out.write([flat[i], flat[i + 1]]);
   }
 
   clear(): void {
-    // Drop the maps rather than keep thousands of empty ones alive across spills.
-    for (const p of this.active) this.maps[p] = undefined;
-    this.active = [];
+    this.ungroup();
+    this.map.clear();
     this.tracker.reset();
   }
 
-  private measure(): number {
-    let size = 0;
-    for (const p of this.active) {
-      size += MAP_OVERHEAD;
-      for (const [key, combiner] of this.maps[p]!.entries()) {
-        size += ENTRY_OVERHEAD + estimateSize(key) + estimateSize(combiner);
+  /** Buckets the entries by partition, keeping insertion order within each partition. */
+  private group(): Array<unknown[] | undefined> {
+    if (this.groups !== undefined) return this.groups;
+    const groups = new Array<unknown[] | undefined>(this.numPartitions);
+    const active: number[] = [];
+    const partitionOf = this.partitionOf;
+    forEachEntry(this.map, (combiner, key) => {
+      const p = partitionOf(key);
+      const list = groups[p];
+      if (list === undefined) {
+        groups[p] = [key, combiner];
+        active.push(p);
+      } else {
+        list.push(key, combiner);
       }
-    }
+    });
+    this.active = active.sort((a, b) => a - b);
+    this.groups = groups;
+    return groups;
+  }
+
+  private ungroup(): void {
+    this.groups = undefined;
+    this.active = [];
+  }
+
+  private measure(): number {
+    let size = MAP_OVERHEAD;
+    forEachEntry(this.map, (combiner, key) => {
+      size += ENTRY_OVERHEAD + estimateSize(key) + estimateSize(combiner);
+    });
     return size;
   }
 }

@@ -12,11 +12,16 @@ export class PartitionedRecordBuffer implements PartitionedBuffer {
   private active: number[] = [];
   private readonly sampler = new AppendSizeSampler();
 
-  constructor(numPartitions: number) {
+  /** `partitionOf` must return an integer in [0, numPartitions) (the writer validates it). */
+  constructor(
+    numPartitions: number,
+    private readonly partitionOf: (key: unknown) => number,
+  ) {
     this.buffers = new Array<unknown[] | undefined>(numPartitions);
   }
 
-  insert(partition: number, record: readonly [unknown, unknown]): void {
+  insert(record: readonly [unknown, unknown]): void {
+    const partition = this.partitionOf(record[0]);
     let buffer = this.buffers[partition];
     if (buffer === undefined) {
       buffer = this.buffers[partition] = [];

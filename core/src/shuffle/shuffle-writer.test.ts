@@ -164,6 +164,36 @@ describe('shuffle/shuffle-writer', () => {
     expectOnlyOutputFiles();
   });
 
+  it('partitions combiners once per distinct key, keeping first-seen key order within a partition', () => {
+    const records: Pair[] = Array.from({ length: 9000 }, (_, i) => [`k${(i * 7) % 300}`, 1]);
+    let calls = 0;
+    const getPartition = (k: unknown) => {
+      calls++;
+      return partitionOf(7)(k);
+    };
+    const out = writeShuffleOutput(records, options({ aggregator: sumAggregator, mapSideCombine: true, newKeyMap: newJsonKeyMap, getPartition }));
+    expect(out.spills).to.equal(0);
+    expect(calls).to.equal(300);
+    const firstSeen = [...new Set(records.map((r) => r[0]))];
+    for (let p = 0; p < 7; p++) {
+      const expected = firstSeen.filter((k) => partitionOf(7)(k) === p).map((k) => [k, 30]);
+      expect(partitionRecords(out, p)).to.deep.equal(expected);
+    }
+    expectOnlyOutputFiles();
+  });
+
+  it('rejects a bad partition under map-side combine and leaves nothing behind', () => {
+    for (const memoryBytes of [64 * 1024 * 1024, 2 * 1024]) {
+      const records: Pair[] = Array.from({ length: 3000 }, (_, i) => [`k${i % 500}`, 1]);
+      const getPartition = (k: unknown) => (k === 'k499' ? 7 : 0);
+      expect(() =>
+        writeShuffleOutput(records, options({ aggregator: sumAggregator, mapSideCombine: true, newKeyMap: newJsonKeyMap, getPartition, memoryBytes })),
+      ).to.throw('getPartition returned 7');
+      expect(listDir(outputDir)).to.deep.equal([]);
+      expect(listDir(spillDir)).to.deep.equal([]);
+    }
+  });
+
   it('combines through update() and array keys on the map side', () => {
     const records: Pair[] = Array.from({ length: 5000 }, (_, i) => [[i % 13, `x${i % 3}`], 1]);
     const newKeyMap = () => new UpdatableJsonKeyMap<unknown>();

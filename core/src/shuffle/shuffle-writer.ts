@@ -64,19 +64,23 @@ export function writeShuffleOutput(
   const indexFile = blockFilePath(opts.outputDir, indexName);
   const spillPrefix = `${dataName}.spill`;
 
+  const partitionOf = (key: unknown): number => {
+    const p = getPartition(key);
+    if (!Number.isInteger(p) || p < 0 || p >= numPartitions) {
+      throw new IllegalArgumentError(`getPartition returned ${String(p)} for a shuffle with ${numPartitions} partitions`);
+    }
+    return p;
+  };
+  // The record buffer partitions every record; the combiner map every distinct key, when it writes.
   const buffer: PartitionedBuffer = opts.mapSideCombine
-    ? new PartitionedCombinerMap(numPartitions, opts.aggregator!, opts.newKeyMap!)
-    : new PartitionedRecordBuffer(numPartitions);
+    ? new PartitionedCombinerMap(numPartitions, opts.aggregator!, opts.newKeyMap!, partitionOf)
+    : new PartitionedRecordBuffer(numPartitions, partitionOf);
   let spills: PartitionedSpill[] = [];
   const live = new Set<string>(); // every spill file on disk, for cleanup even mid-merge
   let spillCount = 0;
   try {
     for (const record of asIterable(records)) {
-      const p = getPartition(record[0]);
-      if (!Number.isInteger(p) || p < 0 || p >= numPartitions) {
-        throw new IllegalArgumentError(`getPartition returned ${String(p)} for a shuffle with ${numPartitions} partitions`);
-      }
-      buffer.insert(p, record);
+      buffer.insert(record);
       if (buffer.estimatedBytes > memoryBytes) {
         const estimatedBytes = buffer.estimatedBytes;
         const held = buffer.recordCount;

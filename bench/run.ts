@@ -1,0 +1,124 @@
+/**
+ * Kindling benchmark suite.
+ *
+ *   node --import tsx bench/run.ts [--quick] [--only name[,name...]] [--list]
+ *
+ * Prints a Markdown table (stdout); progress goes to stderr. Every benchmark compares with a
+ * baseline measured in the same run, or with its target. Each benchmark runs on the master URL
+ * it is registered with; one whose master cannot be created is reported as "skipped: <reason>".
+ * Exits 1 if a benchmark failed (threw), never because a target was missed.
+ */
+import * as os from 'node:os';
+import { DATA_DIR, ContextPool, SkipBenchmark, masterUnavailable, type Benchmark } from './harness.js';
+import { schedulerThroughput } from './scheduler-throughput.js';
+import { shuffleSort } from './shuffle-sort.js';
+import { formatTable, fmtRatio, type Row } from './table.js';
+import { trivialJobLatency } from './trivial-job-latency.js';
+import { wordCount } from './word-count.js';
+
+/**
+ * The suite, in run order. To add a cluster variant, register the same benchmark again with
+ * another master and name, e.g.
+ *   schedulerThroughput({ name: 'scheduler-throughput/local-cluster', master: 'local-cluster[2,1,512]' })
+ */
+export const BENCHMARKS: Benchmark[] = [
+  schedulerThroughput({ master: 'local[2]' }),
+  trivialJobLatency({ master: 'local[2]' }),
+  wordCount({ master: 'local[2]' }),
+  shuffleSort({ master: 'local[2]' }),
+];
+
+interface Args {
+  quick: boolean;
+  only: string[] | undefined;
+  list: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, only: undefined, list: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') args.quick = true;
+    else if (a === '--list') args.list = true;
+    else if (a === '--only' || a.startsWith('--only=')) {
+      const value = a === '--only' ? argv[++i] : a.slice('--only='.length);
+      if (!value) usage('--only needs a benchmark name');
+      (args.only ??= []).push(...value.split(',').map((s) => s.trim()).filter(Boolean));
+    } else if (a === '--help' || a === '-h') usage();
+    else usage(`unknown argument '${a}'`);
+  }
+  return args;
+}
+
+function usage(error?: string): never {
+  const names = BENCHMARKS.map((b) => b.name).join(', ');
+  const text = `usage: node --import tsx bench/run.ts [--quick] [--only name[,name...]] [--list]\nbenchmarks: ${names}`;
+  if (error) {
+    console.error(`error: ${error}\n${text}`);
+    process.exit(2);
+  }
+  console.log(text);
+  process.exit(0);
+}
+
+function log(msg: string): void {
+  process.stderr.write(`${msg}\n`);
+}
+
+async function runOne(b: Benchmark, quick: boolean): Promise<{ row: Row; notes: string[]; failed: boolean }> {
+  const row: Row = { benchmark: b.name, what: b.what({ quick }), result: '', baseline: '', ratio: '', target: '', met: '' };
+  const unavailable = await masterUnavailable(b.master);
+  if (unavailable) {
+    log(`${b.name}: skipped (${unavailable})`);
+    return { row: { ...row, result: '—', baseline: '—', ratio: '—', target: '—', met: `skipped: ${unavailable}` }, notes: [], failed: false };
+  }
+  const pool = new ContextPool(b.master);
+  log(`${b.name} on ${b.master}${quick ? ' (quick)' : ''}...`);
+  const started = performance.now();
+  try {
+    const o = await b.run({ quick, dataDir: DATA_DIR, log, context: (m, c) => pool.context(m, c) });
+    log(`${b.name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const met = o.met === undefined ? 'n/a' : o.met ? 'yes' : 'no';
+    return { row: { ...row, result: o.result, baseline: o.baseline, ratio: fmtRatio(o.ratio), target: o.target, met }, notes: o.notes ?? [], failed: false };
+  } catch (e) {
+    if (e instanceof SkipBenchmark) {
+      log(`${b.name}: skipped (${e.message})`);
+      return { row: { ...row, result: '—', baseline: '—', ratio: '—', target: '—', met: `skipped: ${e.message}` }, notes: [], failed: false };
+    }
+    const err = e as Error;
+    log(`${b.name}: FAILED\n${err.stack ?? err.message}`);
+    return { row: { ...row, result: '—', baseline: '—', ratio: '—', target: '—', met: `failed: ${err.message}` }, notes: [], failed: true };
+  } finally {
+    await pool.stopAll().catch((e: Error) => log(`${b.name}: stopping its context failed: ${e.message}`));
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.list) {
+    for (const b of BENCHMARKS) console.log(`${b.name}\t${b.master}`);
+    return;
+  }
+  const unknown = (args.only ?? []).filter((n) => !BENCHMARKS.some((b) => b.name === n));
+  if (unknown.length > 0) usage(`unknown benchmark(s): ${unknown.join(', ')}`);
+  const selected = args.only ? BENCHMARKS.filter((b) => args.only!.includes(b.name)) : BENCHMARKS;
+
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  let failed = false;
+  for (const b of selected) {
+    const r = await runOne(b, args.quick);
+    rows.push(r.row);
+    for (const n of r.notes) notes.push(`- ${b.name}: ${n}`);
+    failed ||= r.failed;
+  }
+
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`## Kindling benchmarks${args.quick ? ' (quick)' : ''}\n`);
+  console.log(`Node ${process.version}, ${os.availableParallelism()} cores (${cpu}), ${os.platform()} ${os.release()}, ${new Date().toISOString()}\n`);
+  console.log(formatTable(rows));
+  if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();

@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  executorCommand,
+  inheritedNodeOptions,
+  type CoarseGrainedSchedulerBackend,
+  type ExecutorLauncher,
+  type ExecutorLossReason,
+} from '@kindling/core';
+
+interface ExecutorProcess {
+  id: string;
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  /** The last few KiB of its stderr, quoted when it dies unexpectedly. */
+  stderrTail: string;
+}
+
+export interface LocalClusterLauncherOptions {
+  driverUrl: string;
+  appId: string;
+  coresPerExecutor: number;
+  memoryPerExecutorMiB: number;
+  secret?: string;
+  localRoot?: string;
+}
+
+const STOP_GRACE_MS = 5000;
+
+/**
+ * Starts executor processes on this machine for local-cluster[N,C,M], through the same
+ * executor command line every cluster manager uses.
+ */
+export class LocalClusterLauncher implements ExecutorLauncher {
+  private nextId = 0;
+  private target = 0;
+  private readonly processes = new Map<string, ExecutorProcess>();
+  private readonly exits = new Map<string, { code: number | null; signal: string | null }>();
+  private readonly workRoot: string;
+  private stopped = false;
+
+  constructor(
+    private readonly options: LocalClusterLauncherOptions,
+    private readonly backend: Pick<CoarseGrainedSchedulerBackend, 'executorProcessExited'>,
+  ) {
+    const root = options.localRoot ?? os.tmpdir();
+    fs.mkdirSync(root, { recursive: true });
+    this.workRoot = fs.mkdtempSync(path.join(root, `kindling-local-cluster-`));
+  }
+
+  /** Process ids of running executors, by executor id (tests kill them). */
+  get pids(): Map<string, number> {
+    return new Map([...this.processes.values()].map((p) => [p.id, p.child.pid!]));
+  }
+
+  async requestTotal(total: number): Promise<boolean> {
+    if (this.stopped) return false;
+    this.target = total;
+    while (this.processes.size < this.target) this.launch();
+    return true;
+  }
+
+  async kill(executorIds: string[]): Promise<boolean> {
+    for (const id of executorIds) {
+      const p = this.processes.get(id);
+      if (p) {
+        this.target = Math.max(0, this.target - 1);
+        p.child.kill('SIGTERM');
+      }
+    }
+    return true;
+  }
+
+  async lossReason(executorId: string, waitMs: number): Promise<ExecutorLossReason | undefined> {
+    const p = this.processes.get(executorId);
+    const exit = this.exits.get(executorId) ?? (p ? await Promise.race([p.exited, delay(waitMs)]) : undefined);
+    if (!exit) return undefined;
+    const how = exit.signal ? `killed by signal ${exit.signal}` : `exited with code ${exit.code}`;
+    return { message: `Executor process ${how}`, exitCausedByApp: exit.signal === null && exit.code !== 0 };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const all = [...this.processes.values()];
+    for (const p of all) p.child.kill('SIGTERM');
+    await Promise.all(
+      all.map(async (p) => {
+        const done = await Promise.race([p.exited, delay(STOP_GRACE_MS)]);
+        if (!done) {
+          p.child.kill('SIGKILL');
+          await p.exited;
+        }
+      }),
+    );
+    fs.rmSync(this.workRoot, { recursive: true, force: true });
+  }
+
+  private launch(): void {
+    const id = String(this.nextId++);
+    const workDir = path.join(this.workRoot, `executor-${id}`);
+    const { command, args, env } = executorCommand({
+      driverUrl: this.options.driverUrl,
+      executorId: id,
+      hostname: 'localhost',
+      cores: this.options.coresPerExecutor,
+      appId: this.options.appId,
+      workDir,
+      memoryMiB: this.options.memoryPerExecutorMiB,
+      secret: this.options.secret,
+      nodeOptions: inheritedNodeOptions(),
+    });
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc: ExecutorProcess = {
+      id,
+      child,
+      stderrTail: '',
+      exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+    };
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
+      proc.stderrTail = (proc.stderrTail + chunk).slice(-4096);
+    });
+    this.processes.set(id, proc);
+    void proc.exited.then((exit) => {
+      this.exits.set(id, exit);
+      this.processes.delete(id);
+      // A dead executor's files go with it, as a container's do: its outputs are recomputed, never read.
+      fs.rmSync(workDir, { recursive: true, force: true });
+      if (!this.stopped && exit.code !== 0 && proc.stderrTail) {
+        process.stderr.write(`[kindling] executor ${id} (pid ${child.pid}) ended; its last output:\n${proc.stderrTail}\n`);
+      }
+      this.backend.executorProcessExited(id, { ...exit, pid: child.pid });
+    });
+  }
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+}

@@ -1,0 +1,16 @@
+import { MasterUrlError } from '@kindling/core';
+
+/**
+ * The master URL shapes spark-submit accepts before any cluster manager is consulted. Checking
+ * early gives a clear error before the application starts; whether a cluster manager for the
+ * URL is installed is decided later by the app's KindlingContext.
+ */
+const SHAPES: readonly RegExp[] = [/^local/, /^spark:\/\/./, /^yarn$/, /^mesos:\/\/./, /^k8s:\/\/./];
+
+/** Throws MasterUrlError with spark-submit's message unless `master` has a known shape. */
+export function validateMasterUrl(master: string): string {
+  if (!SHAPES.some((shape) => shape.test(master))) {
+    throw new MasterUrlError('Master must either be yarn or start with spark, mesos, k8s, or local');
+  }
+  return master;
+}

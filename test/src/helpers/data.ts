@@ -1,0 +1,52 @@
+/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n` integers in [lo, hi). */
+export function randomInts(seed: number, n: number, lo = -1000, hi = 1000): number[] {
+  const rand = seededRandom(seed);
+  return Array.from({ length: n }, () => lo + Math.floor(rand() * (hi - lo)));
+}
+
+/** `n` [key, value] pairs with keys drawn from `keys` distinct strings and integer values. */
+export function randomPairs(seed: number, n: number, keys = 17): Array<[string, number]> {
+  const rand = seededRandom(seed);
+  return Array.from({ length: n }, () => [`k${Math.floor(rand() * keys)}`, Math.floor(rand() * 100) - 50] as [string, number]);
+}
+
+/** Partition counts exercised by the suites: 1, a few, and more partitions than records (empty ones). */
+export const PARTITION_COUNTS = [1, 3, 8];
+
+/** Groups pairs by key in first-seen order of values. */
+export function groupPairs<K, V>(pairs: ReadonlyArray<readonly [K, V]>): Map<string, { key: K; values: V[] }> {
+  const m = new Map<string, { key: K; values: V[] }>();
+  for (const [k, v] of pairs) {
+    const id = JSON.stringify(k);
+    const g = m.get(id) ?? { key: k, values: [] };
+    g.values.push(v);
+    m.set(id, g);
+  }
+  return m;
+}
+
+/** Canonical order for comparing multisets of arbitrary JSON-able records. */
+export function sorted<T>(xs: readonly T[]): T[] {
+  return [...xs].sort((a, b) => {
+    const sa = JSON.stringify(a);
+    const sb = JSON.stringify(b);
+    return sa < sb ? -1 : sa > sb ? 1 : 0;
+  });
+}
+
+/** Numeric ascending copy. */
+export function numeric(xs: readonly number[]): number[] {
+  return [...xs].sort((a, b) => a - b);
+}
