@@ -220,9 +220,12 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
         return;
       }
       case 'fetchBroadcast': {
-        const bytes = this.context.driver.broadcastValue(Number(p['broadcastId']));
-        if (!bytes) throw new KindlingError(`Broadcast ${p['broadcastId']} was destroyed or never existed`);
-        reply('ack', {}, bytes);
+        const id = Number(p['broadcastId']);
+        const bytes = this.context.driver.broadcastValue(id);
+        if (!bytes) throw new KindlingError(`Broadcast ${id} was destroyed or never existed`);
+        const offset = Number(p['offset'] ?? 0);
+        const chunk = bytes.subarray(offset, offset + Number(p['length'] ?? bytes.byteLength));
+        reply('blockData', { blockId: `broadcast_${id}`, found: true, size: bytes.byteLength }, chunk);
         return;
       }
       default:

@@ -65,7 +65,7 @@ export class CoarseGrainedExecutorBackend {
       localRoot: this.args.workDir,
       driver: {
         fetchTaskBinary: async (id) => bodyOf(await conn.ask('fetchTaskBinary', { binaryId: id })),
-        fetchBroadcast: async (id) => bodyOf(await conn.ask('fetchBroadcast', { broadcastId: id })),
+        fetchBroadcast: (id) => fetchBroadcastChunks(conn, id, Math.min(4 * 1024 * 1024, settings.maxFrameBytes - 64 * 1024)),
         statusUpdate: (taskId, state, data) => {
           if (!conn.closed) conn.send('statusUpdate', { executorId: this.args.executorId, taskId, state }, data);
         },
@@ -143,6 +143,22 @@ export class CoarseGrainedExecutorBackend {
 function bodyOf(msg: RpcMessage): Uint8Array {
   if (!msg.body) throw new KindlingError(`The driver's '${msg.type}' reply carried no data`);
   return msg.body;
+}
+
+/** Broadcast values come in chunks that each fit in a frame, then are joined. */
+async function fetchBroadcastChunks(conn: RpcConnectionLike, broadcastId: number, chunkBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  let total = Infinity;
+  while (offset < total) {
+    const reply = await conn.ask('fetchBroadcast', { broadcastId, offset, length: chunkBytes });
+    total = Number(reply.payload['size']);
+    const body = reply.body ?? new Uint8Array();
+    if (body.byteLength === 0 && offset < total) throw new KindlingError(`Broadcast ${broadcastId} chunk at ${offset} came back empty`);
+    chunks.push(body);
+    offset += body.byteLength;
+  }
+  return Buffer.concat(chunks);
 }
 
 /** kindling://host:port (Spark's spark://CoarseGrainedScheduler@host:port has the same parts). */

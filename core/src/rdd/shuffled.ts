@@ -76,6 +76,7 @@ registerCompute('shuffled', (args: ShuffledArgs, _parents, env) => {
       aggregator,
       mapSideCombined: args.mapSideCombine,
       keyOrdering: ordering ? (a, b) => ordering(a, b) : undefined,
+      keyOrder: args.ordering ? (args.ordering.ascending ? 'ascending' : 'descending') : undefined,
       newKeyMap: () => new KeyMap<unknown>(),
       spillDir: tc.spillDir,
       memoryBytes: tc.shuffleMemoryBytes,

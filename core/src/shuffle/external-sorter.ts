@@ -6,6 +6,7 @@
  */
 import { BufferedFileWriter } from './buffered-file-writer.js';
 import { mergeSorted } from './merge-sorted.js';
+import { NUMERIC_SORT_MIN_RECORDS, sortByNumericKey } from './numeric-key-sort.js';
 import { FrameWriter, fileSegmentFrames } from './record-frames.js';
 import { AppendSizeSampler } from './size-tracker.js';
 import type { SpillListener } from './spill-event.js';
@@ -16,6 +17,11 @@ type Pair = [unknown, unknown];
 export interface ExternalSorterOptions {
   /** Key comparator. */
   compare: (a: unknown, b: unknown) => number;
+  /**
+   * Declares that `compare` is the partitioner's compareKeys ('ascending') or its reverse
+   * ('descending'): runs whose keys are all numbers are then radix-sorted, with the same result.
+   */
+  keyOrder?: 'ascending' | 'descending';
   spillDir: string;
   memoryBytes: number;
   /** Runs merged at once (default 32); more runs are pre-merged in passes first. */
@@ -59,7 +65,7 @@ export class ExternalSorter {
 
   /** Yields all records sorted by key. Call once, after the last insert. */
   *drain(): Generator<Pair, void, undefined> {
-    const memoryRun = this.buffer.sort(this.byKey);
+    const memoryRun = this.sortRun(this.buffer);
     this.buffer = [];
     if (this.runs.length === 0) {
       yield* memoryRun;
@@ -88,11 +94,21 @@ export class ExternalSorter {
   private spill(): void {
     const estimatedBytes = this.sampler.estimatedBytes;
     const records = this.buffer.length;
-    this.runs.push(this.writeRun(this.buffer.sort(this.byKey)));
+    this.runs.push(this.writeRun(this.sortRun(this.buffer)));
     this.buffer = [];
     this.sampler.reset();
     this.spillCount++;
     this.opts.onSpill?.({ kind: 'sort-run', records, estimatedBytes });
+  }
+
+  /** Sorts a run (stable); may sort in place or return a new array. */
+  private sortRun(records: Pair[]): Pair[] {
+    const order = this.opts.keyOrder;
+    if (order !== undefined && records.length >= NUMERIC_SORT_MIN_RECORDS) {
+      const sorted = sortByNumericKey(records, order === 'descending');
+      if (sorted !== undefined) return sorted;
+    }
+    return records.sort(this.byKey);
   }
 
   private writeRun(records: Iterable<Pair>): Run {

@@ -25,6 +25,8 @@ export interface ShuffleReadOptions {
   mapSideCombined: boolean;
   /** Sort output by key when set. */
   keyOrdering?: (a: unknown, b: unknown) => number;
+  /** Declares keyOrdering to be compareKeys or its reverse, enabling a faster sort of numeric keys. */
+  keyOrder?: 'ascending' | 'descending';
   /** Required with an aggregator. */
   newKeyMap?: () => KeyMapLike<unknown>;
   spillDir: string;
@@ -58,7 +60,14 @@ export function readShuffle(sources: ShuffleBlockSource[], opts: ShuffleReadOpti
     });
   }
   if (keyOrdering !== undefined) {
-    records = sort(records, new ExternalSorter({ compare: keyOrdering, spillDir: opts.spillDir, memoryBytes: budget, onSpill: opts.onSpill }));
+    const sorter = new ExternalSorter({
+      compare: keyOrdering,
+      keyOrder: opts.keyOrder,
+      spillDir: opts.spillDir,
+      memoryBytes: budget,
+      onSpill: opts.onSpill,
+    });
+    records = sort(records, sorter);
   }
   return records;
 }
