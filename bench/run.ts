@@ -103,6 +103,7 @@ async function main(): Promise<void> {
   if (unknown.length > 0) usage(`unknown benchmark(s): ${unknown.join(', ')}`);
   const selected = args.only ? BENCHMARKS.filter((b) => args.only!.includes(b.name)) : BENCHMARKS;
 
+  const loadBefore = os.loadavg()[0]!;
   const rows: Row[] = [];
   const notes: string[] = [];
   let failed = false;
@@ -115,7 +116,8 @@ async function main(): Promise<void> {
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   console.log(`## Kindling benchmarks${args.quick ? ' (quick)' : ''}\n`);
-  console.log(`Node ${process.version}, ${os.availableParallelism()} cores (${cpu}), ${os.platform()} ${os.release()}, ${new Date().toISOString()}\n`);
+  const load = `load average ${loadBefore.toFixed(2)} at start, ${os.loadavg()[0]!.toFixed(2)} at end`;
+  console.log(`Node ${process.version}, ${os.availableParallelism()} cores (${cpu}), ${os.platform()} ${os.release()}, ${new Date().toISOString()}, ${load}\n`);
   console.log(formatTable(rows));
   if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
   process.exitCode = failed ? 1 : 0;

@@ -18,7 +18,7 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   statusUpdate: { executorId: '7', taskId: Number.MAX_SAFE_INTEGER, state: 'FINISHED' },
   heartbeat: { executorId: '7', activeTasks: 3 },
   fetchTaskBinary: { binaryId: 12 },
-  fetchBroadcast: { broadcastId: 13 },
+  fetchBroadcast: { broadcastId: 13, offset: 4194304, length: 4194304 },
   launchTask: {
     taskId: 2 ** 40 + 5,
     attemptNumber: 1,
