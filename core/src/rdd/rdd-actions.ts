@@ -168,12 +168,20 @@ export async function saveAsTextFile(rdd: RDD<unknown>, dir: string): Promise<vo
   if (fs.existsSync(abs)) {
     throw new IllegalArgumentError(`Output directory file:${abs} already exists; choose a new path or delete it first`);
   }
-  fs.mkdirSync(path.join(abs, '_temporary'), { recursive: true });
+  const temporary = path.join(abs, '_temporary');
+  fs.mkdirSync(temporary, { recursive: true });
   try {
     await run(rdd, { action: 'saveAsTextFile', args: { dir: abs }, callSite: `saveAsTextFile at ${callSiteLabel().label}` });
-  } finally {
-    // Spark's abortJob also deletes _temporary: failed attempts must not leave partial files behind.
-    fs.rmSync(path.join(abs, '_temporary'), { recursive: true, force: true });
+  } catch (e) {
+    // Spark's abortJob deletes _temporary too, so failed attempts leave no partial files. Best
+    // effort: tasks being killed may still write there, and the job's error is what matters.
+    try {
+      fs.rmSync(temporary, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // keep the job's error
+    }
+    throw e;
   }
+  fs.rmSync(temporary, { recursive: true, force: true });
   fs.writeFileSync(path.join(abs, '_SUCCESS'), '');
 }
