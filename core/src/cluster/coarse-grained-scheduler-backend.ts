@@ -75,6 +75,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       port: conf.getInt('kindling.driver.port', 0),
       secret: this.settings.secret,
       maxFrameBytes: this.settings.maxFrameBytes,
+      askTimeoutMs: this.settings.heartbeatTimeoutMs,
       onConnection: (conn) => this.accept(conn),
     });
     this.launcher = this.launcherFactory(this.driverUrl, this);

@@ -1,5 +1,4 @@
 import * as v8 from 'node:v8';
-import * as os from 'node:os';
 import { captureFunction } from '../closure/function-spec.js';
 import { ClusterManagerRegistry } from '../cluster/cluster-manager-registry.js';
 import type { DriverEndpoint } from '../cluster/driver-endpoint.js';
@@ -85,7 +84,6 @@ export class KindlingContext {
     const name = options.appName ?? process.env['KINDLING_APP_NAME'] ?? conf.get('kindling.app.name') ?? 'kindling-app';
     conf.set('kindling.app.name', name);
     conf.setIfMissing('kindling.app.root', process.cwd());
-    conf.setIfMissing('kindling.driver.host', 'localhost');
     const kc = new KindlingContext(conf);
     await kc.startScheduling();
     return kc;
@@ -113,7 +111,12 @@ export class KindlingContext {
     const driver: DriverEndpoint = {
       taskBinary: (id) => this.binaries.get(id),
       broadcastValue: (id) => this.broadcasts.get(id),
-      appConfig: () => this.conf.toRecord(),
+      // Executors get the secret from their launcher's environment; it never travels in the config.
+      appConfig: () => {
+        const entries = this.conf.toRecord();
+        delete entries['kindling.authenticate.secret'];
+        return entries;
+      },
     };
     this.backend = await manager.createSchedulerBackend(this.master, {
       conf: this.conf,
@@ -275,11 +278,6 @@ export class KindlingContext {
     const dep = this.dag.shuffleDependencyOf(shuffleId);
     if (!dep) return [];
     return this.tracker.preferredHostsForReduce(shuffleId, reduceId, dep.partitioner.numPartitions);
-  }
-
-  /** The host name executors report for this machine. */
-  static localHostName(): string {
-    return os.hostname();
   }
 
   private cloneCheck(data: readonly unknown[]): Error | undefined {

@@ -55,6 +55,7 @@ export class CoarseGrainedExecutorBackend {
     this.blockClient = new BlockTransferClient({
       secret: settings.secret,
       maxFrameBytes: settings.maxFrameBytes,
+      timeoutMs: settings.heartbeatTimeoutMs,
       maxBytesInFlight: conf.getSizeBytes('kindling.reducer.maxSizeInFlight', '48m'),
     });
     this.executor = new Executor({
@@ -77,6 +78,7 @@ export class CoarseGrainedExecutorBackend {
       host: conf.get('kindling.blockManager.bindAddress', '127.0.0.1'),
       port: 0,
       secret: settings.secret,
+      maxFrameBytes: settings.maxFrameBytes,
       shuffleDir: path.join(this.executor.localDir, 'shuffle'),
       blockStore: this.executor.blocks,
     });

@@ -62,8 +62,15 @@ interface TaskThread {
   task: TaskDescription | undefined;
 }
 
-/** Spark reserves 300 MiB of executor memory for the system and gives 60% of the rest to storage and execution. */
-const RESERVED_MIB = 300;
+/**
+ * Spark reserves 300 MiB for the system and gives 60% of the rest to storage and execution. A Node
+ * executor needs less fixed headroom than a JVM, so small executors reserve half their memory
+ * instead (local-cluster[2,1,256] still caches).
+ */
+function storageCapacityBytes(memoryMiB: number, fraction: number): number {
+  const reserved = Math.min(300, memoryMiB / 2);
+  return Math.max(0, (memoryMiB - reserved) * fraction) * 1024 * 1024;
+}
 
 /**
  * Runs tasks for one driver: a pool of task threads (one per core), the block store for cached
@@ -93,7 +100,7 @@ export class Executor {
     for (const sub of ['shuffle', 'blocks', 'spill']) fs.mkdirSync(path.join(this.localDir, sub));
     const memoryMiB = parseMemoryMiB(options.conf.get('kindling.executor.memory', '1g'));
     const fraction = options.conf.getNumber('kindling.memory.fraction', 0.6);
-    this.blocks = new BlockStore(path.join(this.localDir, 'blocks'), Math.max(0, (memoryMiB - RESERVED_MIB) * fraction) * 1024 * 1024);
+    this.blocks = new BlockStore(path.join(this.localDir, 'blocks'), storageCapacityBytes(memoryMiB, fraction));
   }
 
   async start(): Promise<void> {

@@ -13,7 +13,7 @@ export interface TaskContext {
   readonly executorId: string;
   /** Scratch space for spills; removed when the task ends. */
   readonly spillDir: string;
-  /** Memory bound for shuffle and sort buffers before they spill (kindling.shuffle.spill.memory). */
+  /** Memory bound for shuffle and sort buffers before they spill (kindling.shuffle.spill.threshold, default 64m). */
   readonly shuffleMemoryBytes: number;
   /** Frames of every map output block for one reduce partition of a shuffle. */
   shuffleBlocks(shuffleId: number, reduceId: number): Array<Iterable<unknown[]>>;

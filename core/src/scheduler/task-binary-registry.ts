@@ -23,7 +23,8 @@ export class TaskBinaryRegistry {
     const id = this.byStage.get(key);
     if (id === undefined) return;
     this.byStage.delete(key);
-    // Tasks still in flight fetched the plan when they launched; keep it briefly for stragglers.
+    // Task threads fetch a plan lazily on their first task of the stage; keep it a while for
+    // attempts still in flight (executor-side caches make later fetches rare).
     setTimeout(() => this.binaries.delete(id), 60_000).unref();
   }
 

@@ -71,7 +71,17 @@ export function conformanceSuite(fixture: ConformanceFixture): void {
       try {
         const data = Array.from({ length: 2000 }, (_, i) => i);
         const pairs = kc.parallelize(data, 6).map((x) => [x % 37, x] as [number, number]);
-        const sums = pairs.reduceByKey((a, b) => a + b, 4).cache();
+        const computed = kc.accumulator(0);
+        const sums = pairs
+          .reduceByKey((a, b) => a + b, 4)
+          .mapValues(
+            (v, env) => {
+              env.computed.add(1);
+              return v;
+            },
+            { computed },
+          )
+          .cache();
         const names = kc.parallelize(Array.from({ length: 37 }, (_, k) => [k, `k${k}`] as [number, string]), 3);
         const joined = await sums.join(names).collect();
         const expected = new Map<number, number>();
@@ -89,10 +99,13 @@ export function conformanceSuite(fixture: ConformanceFixture): void {
         assert.equal((await shuffled.collect()).length, 37);
         assert.equal(tasks.length, 4, 'only the 4 reduce tasks ran');
         assert.equal(new Set(tasks.map((t) => t.stageId)).size, 1);
-        // The cached RDD truncates the lineage: again only one stage.
+        // The cached RDD is read, not recomputed, and its tasks run where the blocks are.
         tasks.length = 0;
+        assert.equal(computed.value, 37);
         assert.equal((await sums.mapValues((v) => v * 2).collect()).length, 37);
+        assert.equal(computed.value, 37, 'cached partitions were not recomputed');
         assert.equal(new Set(tasks.map((t) => t.stageId)).size, 1);
+        assert.ok(tasks.every((t) => t.locality === 'PROCESS_LOCAL'), 'tasks over cached blocks run PROCESS_LOCAL');
       } finally {
         await kc.stop();
       }

@@ -22,21 +22,6 @@ export function randomPairs(seed: number, n: number, keys = 17): Array<[string, 
   return Array.from({ length: n }, () => [`k${Math.floor(rand() * keys)}`, Math.floor(rand() * 100) - 50] as [string, number]);
 }
 
-/** Partition counts exercised by the suites: 1, a few, and more partitions than records (empty ones). */
-export const PARTITION_COUNTS = [1, 3, 8];
-
-/** Groups pairs by key in first-seen order of values. */
-export function groupPairs<K, V>(pairs: ReadonlyArray<readonly [K, V]>): Map<string, { key: K; values: V[] }> {
-  const m = new Map<string, { key: K; values: V[] }>();
-  for (const [k, v] of pairs) {
-    const id = JSON.stringify(k);
-    const g = m.get(id) ?? { key: k, values: [] };
-    g.values.push(v);
-    m.set(id, g);
-  }
-  return m;
-}
-
 /** Canonical order for comparing multisets of arbitrary JSON-able records. */
 export function sorted<T>(xs: readonly T[]): T[] {
   return [...xs].sort((a, b) => {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { KindlingContext, executorCommand } from '@kindling/core';
+import { connectRpc } from '@kindling/core/internal/rpc/connect-rpc';
 import { executorPid, executorProcesses } from '../helpers/executor-processes.js';
 
 /** Runs a stray executor process against a driver and returns its exit code and stderr. */
@@ -52,6 +53,13 @@ describe('executor handshake on local-cluster', function () {
       const stray = await strayExecutor(first!.driverUrl, 'intruder', 'wrong secret');
       expect(stray.code).to.equal(1);
       expect(stray.stderr).to.match(/Authentication failed/);
+      // An authenticated peer receives the app config, but never the secret itself.
+      const [, host, port] = /^kindling:\/\/(.+):(\d+)$/.exec(first!.driverUrl)!;
+      const conn = await connectRpc({ host: host!, port: Number(port), secret: 'correct horse battery staple' });
+      const config = await conn.ask('retrieveAppConfig', { executorId: 'probe' });
+      conn.close();
+      expect(config.payload['entries']).to.have.property('kindling.authenticate', 'true');
+      expect(config.payload['entries']).to.not.have.property('kindling.authenticate.secret');
       const none = await strayExecutor(first!.driverUrl, 'anonymous');
       expect(none.code).to.equal(1);
       expect(kc.executorInfos().map((e) => e.executorId)).to.deep.equal([first!.executorId]);
