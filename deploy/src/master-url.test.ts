@@ -13,7 +13,10 @@ describe('deploy/validateMasterUrl', () => {
     for (const url of ['', 'foo', 'yarn-client', 'spark:/host', 'k8s:', 'LOCAL', ' local']) {
       expect(() => validateMasterUrl(url), url)
         .to.throw(MasterUrlError)
-        .with.property('message', 'Master must either be yarn or start with spark, mesos, k8s, or local');
+        .with.property('message', 'Master must either be yarn or start with spark, mesos, k8s, or local (or scheme:// for an adapter registered with kindling.clusterManagers)');
     }
+  });
+  it('accepts any scheme:// URL, for adapters registered with kindling.clusterManagers', () => {
+    expect(validateMasterUrl('spawn://2')).to.equal('spawn://2');
   });
 });

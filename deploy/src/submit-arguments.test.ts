@@ -111,7 +111,7 @@ describe('deploy/resolveSubmitArguments', () => {
   it('rejects a bad master from a flag before looking at the app, and one from conf too', () => {
     expect(() => resolve('does-not-exist.ts', { master: 'foo' })).to.throw(
       MasterUrlError,
-      'Master must either be yarn or start with spark, mesos, k8s, or local',
+      'Master must either be yarn or start with spark, mesos, k8s, or local (or scheme:// for an adapter registered with kindling.clusterManagers)',
     );
     tmp.write('app.ts');
     expect(() => resolve('app.ts', { conf: ['kindling.master=nowhere'] })).to.throw(MasterUrlError);

@@ -84,7 +84,7 @@ describe('deploy/runSubmitCli', () => {
 
   it('exits 1 on a bad master, a bad --conf, a missing or unsupported app and a missing properties file', async () => {
     const cases: Array<[string[], string]> = [
-      [['--master', 'mars://x', 'app.ts'], 'Error: Master must either be yarn or start with spark, mesos, k8s, or local\n'],
+      [['--master', 'spark-master:7077', 'app.ts'], 'Error: Master must either be yarn or start with spark, mesos, k8s, or local (or scheme:// for an adapter registered with kindling.clusterManagers)\n'],
       [['--conf', 'kindling.a', 'app.ts'], "Error: Kindling config without '=': kindling.a\n"],
       [['nope.ts'], `Error: Application file ${tmp.dir}/nope.ts does not exist\n`],
       [['--properties-file', 'none.conf', 'app.ts'], `Error: Properties file ${tmp.dir}/none.conf does not exist\n`],

@@ -205,6 +205,8 @@ export class DAGScheduler implements TaskSchedulerListener {
     this.running.delete(job.finalStage);
     this.waiting.delete(job.finalStage);
     this.graph.forgetResultStage(job.finalStage);
+    // The result stage is gone for good; drop its entry instead of keeping it forever.
+    this.lastTaskError.delete(job.finalStage.id);
   }
 
   // ---- stages ----
@@ -231,6 +233,8 @@ export class DAGScheduler implements TaskSchedulerListener {
   private submitMissingTasks(stage: Stage, jobId: number): void {
     const toCompute = stage.findMissingPartitions();
     const attemptId = stage.makeNewAttempt();
+    // Exceptions from earlier attempts (maybe of an earlier job) cannot explain this attempt's abort.
+    this.lastTaskError.delete(stage.id);
     this.running.add(stage);
     if (stage instanceof ShuffleMapStage) this.tracker.registerShuffle(stage.shuffleDep.shuffleId, stage.numTasks);
     this.bus.post('onStageSubmitted', this.stageEvent(stage));
@@ -412,7 +416,9 @@ export class DAGScheduler implements TaskSchedulerListener {
       return;
     }
     this.failed.add(stage);
-    if (mapStage) this.failed.add(mapStage);
+    // A map stage that is still running re-checks its outputs when it completes; queueing it too
+    // would make the resubmission start an extra, empty attempt of it.
+    if (mapStage && !this.running.has(mapStage)) this.failed.add(mapStage);
     // The executor that failed to serve blocks is treated as having lost its shuffle files.
     this.removeExecutorOutputs(reason.executorId, undefined, task.epoch);
     if (!this.resubmitTimer) {
