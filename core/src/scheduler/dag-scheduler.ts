@@ -14,12 +14,13 @@ import { ResultStage, ShuffleMapStage, type ActiveJob, type Stage } from './stag
 import type { Task } from './task.js';
 import type { TaskEndReason } from './task-end-reason.js';
 import type { TaskInfo } from './task-info.js';
-import type { TaskLocation } from './task-location.js';
 import type { DirectTaskResult, MapStatus } from './task-result.js';
 import type { TaskSchedulerListener } from './task-scheduler-listener.js';
 import type { TaskSet } from './task-set.js';
 import type { TaskBinaryRegistry } from './task-binary-registry.js';
 import { StageGraph } from './stage-graph.js';
+import { preferredLocations } from './preferred-locations.js';
+import { stageEvent, taskEvent } from './scheduler-events.js';
 import type { ExecutorAddressBook } from '../cluster/executor-address-book.js';
 
 /** What the DAG scheduler needs from the task scheduler. */
@@ -237,7 +238,7 @@ export class DAGScheduler implements TaskSchedulerListener {
     this.lastTaskError.delete(stage.id);
     this.running.add(stage);
     if (stage instanceof ShuffleMapStage) this.tracker.registerShuffle(stage.shuffleDep.shuffleId, stage.numTasks);
-    this.bus.post('onStageSubmitted', this.stageEvent(stage));
+    this.bus.post('onStageSubmitted', stageEvent(stage));
 
     let binaryId: number;
     try {
@@ -262,7 +263,7 @@ export class DAGScheduler implements TaskSchedulerListener {
         outputId: id,
         jobId,
         epoch,
-        preferredLocations: this.preferredLocations(stage.rdd, partition),
+        preferredLocations: preferredLocations(stage.rdd, partition, this.blocks),
       };
     });
     if (tasks.length === 0) {
@@ -279,7 +280,7 @@ export class DAGScheduler implements TaskSchedulerListener {
     this.running.delete(stage);
     if (!failureReason) stage.failedAttemptIds.clear();
     this.binaries.releaseStage(stage.id, stage.latestAttemptId);
-    this.bus.post('onStageCompleted', { ...this.stageEvent(stage), ...(failureReason ? { failureReason } : {}) });
+    this.bus.post('onStageCompleted', { ...stageEvent(stage), ...(failureReason ? { failureReason } : {}) });
   }
 
   private submitWaitingChildren(parent: Stage): void {
@@ -307,41 +308,6 @@ export class DAGScheduler implements TaskSchedulerListener {
     for (const job of jobs) this.failJob(job, error);
   }
 
-  private stageEvent(stage: Stage) {
-    return {
-      stageId: stage.id,
-      attemptId: Math.max(stage.latestAttemptId, 0),
-      name: stage.name,
-      numTasks: stage.numTasks,
-      parentIds: stage.parents.map((p) => p.id),
-    };
-  }
-
-  // ---- locality ----
-
-  private preferredLocations(rdd: RDD<unknown>, partition: number): TaskLocation[] {
-    const visited = new Set<string>();
-    const walk = (r: RDD<unknown>, p: number): TaskLocation[] => {
-      const key = `${r.id}:${p}`;
-      if (visited.has(key)) return [];
-      visited.add(key);
-      if (r.storageLevel.name !== 'NONE') {
-        const cached = this.blocks.locations(r.id, p);
-        if (cached.length > 0) return cached;
-      }
-      const hosts = r.preferredLocations(p);
-      if (hosts.length > 0) return hosts.map((host) => ({ host }));
-      for (const dep of r.dependencies) {
-        if (dep.type !== 'narrow') continue;
-        for (const pp of dep.getParents(p)) {
-          const locs = walk(dep.rdd, pp);
-          if (locs.length > 0) return locs;
-        }
-      }
-      return [];
-    };
-    return walk(rdd, partition);
-  }
 
   // ---- task completion ----
 
@@ -450,21 +416,4 @@ export class DAGScheduler implements TaskSchedulerListener {
   shuffleDependencyOf(shuffleId: number): ShuffleDependency | undefined {
     return this.graph.shuffleMapStage(shuffleId)?.shuffleDep;
   }
-}
-
-function taskEvent(info: TaskInfo, reason: TaskEndReason | undefined) {
-  return {
-    taskId: info.taskId,
-    stageId: info.stageId,
-    stageAttemptId: info.stageAttemptId,
-    partition: info.partition,
-    attempt: info.attemptNumber,
-    executorId: info.executorId,
-    host: info.host,
-    locality: info.locality,
-    successful: reason?.kind === 'success',
-    durationMs: reason ? Math.max(0, info.finishTime - info.launchTime) : 0,
-    ...(reason ? { endReason: reason.kind } : {}),
-    ...(reason?.kind === 'exception' ? { error: reason.error } : {}),
-  };
 }

@@ -1,0 +1,32 @@
+import type { StageEvent, TaskEvent } from '../listener/kindling-listener.js';
+import type { Stage } from './stage.js';
+import type { TaskEndReason } from './task-end-reason.js';
+import type { TaskInfo } from './task-info.js';
+
+/** Listener payloads built from scheduler state. */
+export function stageEvent(stage: Stage): StageEvent {
+  return {
+    stageId: stage.id,
+    attemptId: Math.max(stage.latestAttemptId, 0),
+    name: stage.name,
+    numTasks: stage.numTasks,
+    parentIds: stage.parents.map((p) => p.id),
+  };
+}
+
+export function taskEvent(info: TaskInfo, reason: TaskEndReason | undefined): TaskEvent {
+  return {
+    taskId: info.taskId,
+    stageId: info.stageId,
+    stageAttemptId: info.stageAttemptId,
+    partition: info.partition,
+    attempt: info.attemptNumber,
+    executorId: info.executorId,
+    host: info.host,
+    locality: info.locality,
+    successful: reason?.kind === 'success',
+    durationMs: reason ? Math.max(0, info.finishTime - info.launchTime) : 0,
+    ...(reason ? { endReason: reason.kind } : {}),
+    ...(reason?.kind === 'exception' ? { error: reason.error } : {}),
+  };
+}
