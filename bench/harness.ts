@@ -9,12 +9,14 @@ import { ClusterManagerRegistry, KindlingConf, KindlingContext } from '@kindling
 export interface BenchOptions {
   /** Shrunken sizes for a fast smoke run. */
   quick: boolean;
+  /** The master URL this run uses: the benchmark's own, or the one given with --master. */
+  master: string;
   /** Generated input data (gitignored). */
   dataDir: string;
   /** Progress lines go to stderr so stdout stays the report. */
   log(msg: string): void;
   /**
-   * A context on `master` (default: the benchmark's own), stopped by the runner after the
+   * A context on `master` (default: `opts.master`), stopped by the runner after the
    * benchmark. Throws SkipBenchmark when the master URL cannot be created.
    */
   context(master?: string, conf?: Record<string, string | number | boolean>): Promise<KindlingContext>;
@@ -34,10 +36,10 @@ export interface Outcome {
 export interface Benchmark {
   /** Unique; `--only` matches it. */
   name: string;
-  /** The master URL it runs on; benchmarks whose master cannot be created are skipped. */
+  /** The master URL it runs on (unless --master overrides it); one that cannot be created is skipped. */
   master: string;
   /** The "what it runs" cell. */
-  what(opts: Pick<BenchOptions, 'quick'>): string;
+  what(opts: Pick<BenchOptions, 'quick' | 'master'>): string;
   run(opts: BenchOptions): Promise<Outcome>;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Kindling benchmark suite.
  *
- *   node --import tsx bench/run.ts [--quick] [--only name[,name...]] [--list]
+ *   node --import tsx bench/run.ts [--quick] [--only name[,name...]] [--master url] [--list]
  *
  * Prints a Markdown table (stdout); progress goes to stderr. Every benchmark compares with a
  * baseline measured in the same run, or with its target. Each benchmark runs on the master URL
@@ -15,6 +15,8 @@ import { shuffleSort } from './shuffle-sort.js';
 import { formatTable, fmtRatio, type Row } from './table.js';
 import { trivialJobLatency } from './trivial-job-latency.js';
 import { wordCount } from './word-count.js';
+import { shuffleSortCluster } from './shuffle-sort-cluster.js';
+import { executorStart } from './executor-start.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -26,20 +28,31 @@ export const BENCHMARKS: Benchmark[] = [
   trivialJobLatency({ master: 'local[2]' }),
   wordCount({ master: 'local[2]' }),
   shuffleSort({ master: 'local[2]' }),
+  // Executors as processes (local-cluster): the distributed path on one machine.
+  schedulerThroughput({ name: 'scheduler-throughput/local-cluster', master: 'local-cluster[2,1,512]', targetTasksPerSec: 3_000 }),
+  shuffleSortCluster({ master: 'local-cluster[2,1,1024]', baselineMaster: 'local[2]' }),
+  executorStart({ master: 'local-cluster[4,1,256]', executors: 4 }),
 ];
 
 interface Args {
   quick: boolean;
+  /** Runs every selected benchmark on this master instead of its own. */
+  master: string | undefined;
   only: string[] | undefined;
   list: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: undefined, list: false };
+  const args: Args = { quick: false, master: undefined, only: undefined, list: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') args.quick = true;
     else if (a === '--list') args.list = true;
+    else if (a === '--master' || a.startsWith('--master=')) {
+      const value = a === '--master' ? argv[++i] : a.slice('--master='.length);
+      if (!value) usage('--master needs a master URL');
+      args.master = value;
+    }
     else if (a === '--only' || a.startsWith('--only=')) {
       const value = a === '--only' ? argv[++i] : a.slice('--only='.length);
       if (!value) usage('--only needs a benchmark name');
@@ -52,7 +65,7 @@ function parseArgs(argv: string[]): Args {
 
 function usage(error?: string): never {
   const names = BENCHMARKS.map((b) => b.name).join(', ');
-  const text = `usage: node --import tsx bench/run.ts [--quick] [--only name[,name...]] [--list]\nbenchmarks: ${names}`;
+  const text = `usage: node --import tsx bench/run.ts [--quick] [--only name[,name...]] [--master url] [--list]\nbenchmarks: ${names}`;
   if (error) {
     console.error(`error: ${error}\n${text}`);
     process.exit(2);
@@ -65,18 +78,18 @@ function log(msg: string): void {
   process.stderr.write(`${msg}\n`);
 }
 
-async function runOne(b: Benchmark, quick: boolean): Promise<{ row: Row; notes: string[]; failed: boolean }> {
-  const row: Row = { benchmark: b.name, what: b.what({ quick }), result: '', baseline: '', ratio: '', target: '', met: '' };
-  const unavailable = await masterUnavailable(b.master);
+async function runOne(b: Benchmark, quick: boolean, master: string): Promise<{ row: Row; notes: string[]; failed: boolean }> {
+  const row: Row = { benchmark: b.name, what: b.what({ quick, master }), result: '', baseline: '', ratio: '', target: '', met: '' };
+  const unavailable = await masterUnavailable(master);
   if (unavailable) {
     log(`${b.name}: skipped (${unavailable})`);
     return { row: { ...row, result: '—', baseline: '—', ratio: '—', target: '—', met: `skipped: ${unavailable}` }, notes: [], failed: false };
   }
-  const pool = new ContextPool(b.master);
-  log(`${b.name} on ${b.master}${quick ? ' (quick)' : ''}...`);
+  const pool = new ContextPool(master);
+  log(`${b.name} on ${master}${quick ? ' (quick)' : ''}...`);
   const started = performance.now();
   try {
-    const o = await b.run({ quick, dataDir: DATA_DIR, log, context: (m, c) => pool.context(m, c) });
+    const o = await b.run({ quick, master, dataDir: DATA_DIR, log, context: (m, c) => pool.context(m, c) });
     log(`${b.name}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const met = o.met === undefined ? 'n/a' : o.met ? 'yes' : 'no';
     return { row: { ...row, result: o.result, baseline: o.baseline, ratio: fmtRatio(o.ratio), target: o.target, met }, notes: o.notes ?? [], failed: false };
@@ -108,7 +121,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   let failed = false;
   for (const b of selected) {
-    const r = await runOne(b, args.quick);
+    const r = await runOne(b, args.quick, args.master ?? b.master);
     rows.push(r.row);
     for (const n of r.notes) notes.push(`- ${b.name}: ${n}`);
     failed ||= r.failed;

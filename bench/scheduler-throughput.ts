@@ -22,8 +22,8 @@ export function schedulerThroughput(o: SchedulerThroughputOptions): Benchmark {
   return {
     name: o.name ?? 'scheduler-throughput',
     master: o.master,
-    what: ({ quick }) =>
-      `\`${o.master}\`: \`parallelize(range(${fmt(quick ? sizes.quick : sizes.full)}), ${fmt(quick ? sizes.quick : sizes.full)}).foreach(() => {})\`, median of ${repetitions} jobs`,
+    what: ({ quick, master }) =>
+      `\`${master}\`: \`parallelize(range(${fmt(quick ? sizes.quick : sizes.full)}), ${fmt(quick ? sizes.quick : sizes.full)}).foreach(() => {})\`, median of ${repetitions} jobs`,
     async run(opts) {
       const n = opts.quick ? sizes.quick : sizes.full;
       const kc = await opts.context();

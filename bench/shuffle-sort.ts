@@ -28,8 +28,8 @@ export function shuffleSort(o: ShuffleSortOptions): Benchmark {
   return {
     name: o.name ?? 'shuffle-sort',
     master: o.master,
-    what: ({ quick }) =>
-      `\`${o.master}\`: \`range(0, ${fmt(quick ? sizes.quick : sizes.full)}, 1, ${slices}).map(i => [randomKey, str]).sortByKey().count()\` vs one-process Array.sort, best of ${repetitions}`,
+    what: ({ quick, master }) =>
+      `\`${master}\`: \`range(0, ${fmt(quick ? sizes.quick : sizes.full)}, 1, ${slices}).map(i => [randomKey, str]).sortByKey().count()\` vs one-process Array.sort, best of ${repetitions}`,
     async run(opts) {
       const n = opts.quick ? sizes.quick : sizes.full;
       const kc = await opts.context();

@@ -17,8 +17,8 @@ export function trivialJobLatency(o: TrivialJobLatencyOptions): Benchmark {
   return {
     name: o.name ?? 'trivial-job-latency',
     master: o.master,
-    what: ({ quick }) =>
-      `\`${o.master}\`: \`parallelize([1..100], 2).count()\`, ${quick ? jobs.quick : jobs.full} warm jobs after ${quick ? warmups.quick : warmups.full} warm-ups`,
+    what: ({ quick, master }) =>
+      `\`${master}\`: \`parallelize([1..100], 2).count()\`, ${quick ? jobs.quick : jobs.full} warm jobs after ${quick ? warmups.quick : warmups.full} warm-ups`,
     async run(opts) {
       const kc = await opts.context();
       const data = Array.from({ length: 100 }, (_, i) => i + 1);

@@ -24,8 +24,8 @@ export function wordCount(o: WordCountOptions): Benchmark {
   return {
     name: o.name ?? 'word-count',
     master: o.master,
-    what: ({ quick }) =>
-      `\`${o.master}\`: \`textFile(${quick ? sizes.quick : sizes.full} MB).flatMap(split).map(w => [w, 1]).reduceByKey(+).collect()\` vs single-process Map word count`,
+    what: ({ quick, master }) =>
+      `\`${master}\`: \`textFile(${quick ? sizes.quick : sizes.full} MB).flatMap(split).map(w => [w, 1]).reduceByKey(+).collect()\` vs single-process Map word count`,
     async run(opts) {
       const kc = await opts.context();
       const file = ensureTextFile(opts.dataDir, wordCountSpec(opts.quick ? sizes.quick : sizes.full), opts.log);
@@ -67,6 +67,7 @@ export function wordCount(o: WordCountOptions): Benchmark {
         await settle(50);
       }
 
+      stages.dispose();
       const check = compareCounts(kCounts, bCounts, file.words);
       if (check.error) throw new Error(`word counts differ: ${check.error}`);
       const kRate = mb / (kMs / 1000);

@@ -7,8 +7,8 @@ export type SortRecord = [number, string];
 
 /**
  * Record i: a pseudo-random key in [0, 1) (murmur3's finaliser over i) and a short string value.
- * Shipped to executors as-is, so it must not use anything from an enclosing scope (and no
- * named inner functions: tsx/esbuild wraps those in a `__name` helper).
+ * Shipped to executors as-is (the same function the baseline calls), so it must not use
+ * anything from an enclosing scope.
  */
 export const makeRecord = (i: number): SortRecord => {
   let h = Math.imul(i ^ 0x9e3779b9, 0x85ebca6b);

@@ -33,6 +33,16 @@ describe('benchmark runner (smoke)', function () {
     expect(lines.filter((l) => /^\| [a-z]/.test(l) && !l.startsWith('| benchmark |'))).to.have.length(1);
   });
 
+  it('reports a benchmark whose master URL cannot be created as skipped', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'bench/run.ts', '--quick', '--only', 'trivial-job-latency', '--master', 'no-such-master://x'],
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const row = stdout.split('\n').find((l) => l.startsWith('| trivial-job-latency |'));
+    expect(row, stdout).to.match(/\| skipped: Could not parse master URL: 'no-such-master:\/\/x' \|$/);
+  });
+
   it('rejects an unknown benchmark name', async () => {
     const err = await run(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--only', 'no-such-benchmark'], { cwd: ROOT }).then(
       () => undefined,

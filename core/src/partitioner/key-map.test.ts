@@ -59,6 +59,17 @@ describe('KeyMap', () => {
     expect([...m]).to.deep.equal(entries);
   });
 
+  it('visits the same entries in the same order with forEach() as with entries()', () => {
+    const m = new KeyMap<number>();
+    const keys: unknown[] = ['b', [1, 'x'], 2, null, [2], 'a', 3n, true, [1, 'x'], -0];
+    keys.forEach((k, i) => m.set(k, i));
+    const visited: Array<[unknown, number]> = [];
+    m.forEach((value, key) => visited.push([key, value]));
+    expect(visited).to.deep.equal([...m.entries()]);
+    expect(visited.length).to.equal(m.size);
+    new KeyMap<number>().forEach(() => expect.fail('empty map'));
+  });
+
   it('deletes, clears and updates', () => {
     const m = new KeyMap<number>();
     m.set('a', 1).set(['a'], 2);
