@@ -98,6 +98,7 @@ export class Executor {
     fs.mkdirSync(root, { recursive: true });
     this.localDir = fs.mkdtempSync(path.join(root, `kindling-executor-${sanitize(options.executorId)}-`));
     for (const sub of ['shuffle', 'blocks', 'spill']) fs.mkdirSync(path.join(this.localDir, sub));
+    removeAtExit(this.localDir);
     const memoryMiB = parseMemoryMiB(options.conf.get('kindling.executor.memory', '1g'));
     const fraction = options.conf.getNumber('kindling.memory.fraction', 0.6);
     this.blocks = new BlockStore(path.join(this.localDir, 'blocks'), storageCapacityBytes(memoryMiB, fraction));
@@ -145,6 +146,7 @@ export class Executor {
     this.queue.length = 0;
     await Promise.all(this.threads.splice(0).map((t) => this.retire(t)));
     fs.rmSync(this.localDir, { recursive: true, force: true });
+    liveDirs.delete(this.localDir);
   }
 
   get activeTasks(): number {
@@ -303,6 +305,19 @@ export class Executor {
       }),
     );
   }
+}
+
+/** Executor directories of this process, removed at exit even if stop() never ran (Spark's shutdown hook). */
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function removeAtExit(dir: string): void {
+  liveDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const d of liveDirs) fs.rmSync(d, { recursive: true, force: true });
+  });
 }
 
 function sanitize(id: string): string {
