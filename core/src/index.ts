@@ -44,3 +44,4 @@ export { executorCommand, executorEntryPoint, inheritedNodeOptions, type Executo
 export { ExecutorAddressBook, type ExecutorAddress } from './cluster/executor-address-book.js';
 export { rpcSettings, type RpcSettings } from './cluster/rpc-settings.js';
 export { parseMemoryMiB, parseByteSize, parseDurationMs } from './conf/units.js';
+export { coalescedMicrotask } from './util/coalesced-microtask.js';

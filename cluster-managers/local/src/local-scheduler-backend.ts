@@ -1,4 +1,5 @@
 import {
+  coalescedMicrotask,
   decodeTaskFailure,
   decodeTaskResult,
   Executor,
@@ -20,7 +21,6 @@ export class LocalSchedulerBackend implements SchedulerBackend {
   private freeCores: number;
   private readonly appId = `local-${Date.now()}`;
   private reviveTimer: NodeJS.Timeout | undefined;
-  private revivePending = false;
   private readonly taskCpus: number;
 
   constructor(
@@ -67,14 +67,7 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     this.executor = undefined;
   }
 
-  reviveOffers(): void {
-    if (this.revivePending) return;
-    this.revivePending = true;
-    queueMicrotask(() => {
-      this.revivePending = false;
-      this.makeOffers();
-    });
-  }
+  readonly reviveOffers = coalescedMicrotask(() => this.makeOffers());
 
   killTask(taskId: number, _executorId: string, _interruptThread: boolean, reason: string): void {
     this.executor?.killTask(taskId, reason);

@@ -9,6 +9,7 @@ import type { TaskState } from '../scheduler/task-state.js';
 import type { BackendContext } from './cluster-manager.js';
 import type { ExecutorLauncher } from './executor-launcher.js';
 import { rpcSettings } from './rpc-settings.js';
+import { coalescedMicrotask } from '../util/coalesced-microtask.js';
 
 interface ExecutorData {
   executorId: string;
@@ -43,7 +44,6 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   private readonly removed = new Set<string>();
   private reviveTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  private revivePending = false;
   private stopping = false;
   private readonly taskCpus: number;
   private readonly settings;
@@ -107,14 +107,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     for (const w of this.registrationWaiters) w();
   }
 
-  reviveOffers(): void {
-    if (this.revivePending) return;
-    this.revivePending = true;
-    queueMicrotask(() => {
-      this.revivePending = false;
-      this.makeOffers();
-    });
-  }
+  readonly reviveOffers = coalescedMicrotask(() => this.makeOffers());
 
   killTask(taskId: number, executorId: string, interruptThread: boolean, reason: string): void {
     this.executors.get(executorId)?.conn.send('killTask', { taskId, reason, interruptThread });

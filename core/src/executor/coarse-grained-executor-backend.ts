@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ExecutorCommandOptions } from '../cluster/executor-command.js';
 import { rpcSettings } from '../cluster/rpc-settings.js';
 import { KindlingConf } from '../conf/kindling-conf.js';
 import { KindlingError } from '../errors.js';
@@ -10,14 +11,8 @@ import type { RpcConnectionLike, RpcMessage } from '../rpc/rpc-types.js';
 import type { TaskDescription } from '../scheduler/task-description.js';
 import { Executor } from './executor.js';
 
-export interface ExecutorProcessArgs {
-  driverUrl: string;
-  executorId: string;
-  hostname: string;
-  cores: number;
-  appId: string;
-  workDir: string;
-}
+/** The command-line arguments of `kindling-executor`. */
+export type ExecutorProcessArgs = Pick<ExecutorCommandOptions, 'driverUrl' | 'executorId' | 'hostname' | 'cores' | 'appId' | 'workDir'>;
 
 /**
  * The executor process's side of the coarse-grained protocol: fetch the app config, start the

@@ -1,7 +1,7 @@
-import type { TaskKind } from './task.js';
+import type { Task } from './task.js';
 
-/** A launched task attempt: what the backend sends to an executor. */
-export interface TaskDescription {
+/** A launched task attempt: what the backend sends to an executor (a Task minus its placement hints). */
+export interface TaskDescription extends Omit<Task, 'preferredLocations'> {
   taskId: number;
   attemptNumber: number;
   executorId: string;
@@ -9,12 +9,5 @@ export interface TaskDescription {
   name: string;
   /** Index of the task within its task set. */
   index: number;
-  kind: TaskKind;
-  stageId: number;
-  stageAttemptId: number;
-  partition: number;
-  outputId: number;
-  jobId: number;
-  epoch: number;
   binaryId: number;
 }
