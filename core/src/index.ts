@@ -38,6 +38,7 @@ export type { WorkerOffer } from './scheduler/worker-offer.js';
 export type { ExecutorLossReason } from './scheduler/executor-loss-reason.js';
 export { Executor, type ExecutorDriverClient, type ExecutorOptions, type RemoteBlockFetcher } from './executor/executor.js';
 export { decodeTaskResult, decodeTaskFailure } from './executor/task-result-codec.js';
+export { encodeTaskDescription, decodeTaskDescription } from './executor/task-description-codec.js';
 export { CoarseGrainedSchedulerBackend, type CoarseGrainedOptions } from './cluster/coarse-grained-scheduler-backend.js';
 export type { ExecutorLauncher } from './cluster/executor-launcher.js';
 export { executorCommand, executorEntryPoint, inheritedNodeOptions, type ExecutorCommandOptions } from './cluster/executor-command.js';

@@ -1,5 +1,7 @@
 import {
   coalescedMicrotask,
+  decodeTaskDescription,
+  encodeTaskDescription,
   decodeTaskFailure,
   decodeTaskResult,
   Executor,
@@ -117,7 +119,8 @@ export class LocalSchedulerBackend implements SchedulerBackend {
     const tasks = this.context.scheduler.resourceOffers([{ executorId: EXECUTOR_ID, host: HOST, cores: this.freeCores }], true);
     for (const task of tasks) {
       this.freeCores -= this.taskCpus;
-      this.executor.launchTask(task);
+      // Through the same protobuf LaunchTask encoding a remote executor decodes.
+      this.executor.launchTask(decodeTaskDescription(encodeTaskDescription(task)));
     }
   }
 }

@@ -8,7 +8,7 @@ import { BlockTransferClient } from '../rpc/block-transfer-client.js';
 import { BlockTransferServer } from '../rpc/block-transfer-server.js';
 import { connectRpc } from '../rpc/rpc-server.js';
 import type { RpcConnectionLike, RpcMessage } from '../rpc/rpc-types.js';
-import type { TaskDescription } from '../scheduler/task-description.js';
+import { taskDescriptionOf } from './task-description-codec.js';
 import { Executor } from './executor.js';
 
 /** The command-line arguments of `kindling-executor`. */
@@ -105,7 +105,7 @@ export class CoarseGrainedExecutorBackend {
     const p = msg.payload;
     switch (msg.type) {
       case 'launchTask':
-        this.executor?.launchTask(p as unknown as TaskDescription);
+        this.executor?.launchTask(taskDescriptionOf(p));
         return;
       case 'killTask':
         this.executor?.killTask(Number(p['taskId']), String(p['reason']));
