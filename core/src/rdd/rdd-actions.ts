@@ -160,8 +160,10 @@ export async function foreachPartition<T>(rdd: RDD<T>, fn: Function, env?: Env):
 }
 
 /**
- * Writes part-NNNNN files plus _SUCCESS. Tasks write under _temporary and rename into place
- * when they succeed; the driver removes _temporary when the job ends and writes _SUCCESS if it succeeded.
+ * Writes part-NNNNN files plus _SUCCESS, with Hadoop's v1 commit protocol: each task writes
+ * under _temporary and commits by renaming into _temporary/committed; when the job succeeds the
+ * driver moves the part files into place and writes _SUCCESS. A failed job removes the directory,
+ * so it leaves no partial output and the path can be used again.
  */
 export async function saveAsTextFile(rdd: RDD<unknown>, dir: string): Promise<void> {
   const abs = path.resolve(dir);
@@ -173,14 +175,19 @@ export async function saveAsTextFile(rdd: RDD<unknown>, dir: string): Promise<vo
   try {
     await run(rdd, { action: 'saveAsTextFile', args: { dir: abs }, callSite: `saveAsTextFile at ${callSiteLabel().label}` });
   } catch (e) {
-    // Spark's abortJob deletes _temporary too, so failed attempts leave no partial files. Best
-    // effort: tasks being killed may still write there, and the job's error is what matters.
+    // Abort: nothing was moved into place, so removing the directory leaves no partial output
+    // and lets the same path be used again.
     try {
-      fs.rmSync(temporary, { recursive: true, force: true, maxRetries: 2 });
+      fs.rmSync(abs, { recursive: true, force: true, maxRetries: 2 });
     } catch {
       // keep the job's error
     }
     throw e;
+  }
+  // Job commit: move every committed part file into place, then mark success.
+  const committed = path.join(temporary, 'committed');
+  for (const name of fs.existsSync(committed) ? fs.readdirSync(committed) : []) {
+    fs.renameSync(path.join(committed, name), path.join(abs, name));
   }
   fs.rmSync(temporary, { recursive: true, force: true });
   fs.writeFileSync(path.join(abs, '_SUCCESS'), '');

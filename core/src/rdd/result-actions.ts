@@ -76,27 +76,39 @@ const ACTIONS: Record<string, ActionFactory> = {
   },
   saveAsTextFile: (args) => (it, tc) => {
     const name = `part-${String(tc.partitionId).padStart(5, '0')}`;
-    const tmpDir = path.join(args.dir, '_temporary', `attempt_${tc.stageId}_${tc.partitionId}_${tc.attemptNumber}_${tc.taskAttemptId}`);
-    fs.mkdirSync(tmpDir, { recursive: true });
-    const tmp = path.join(tmpDir, name);
-    const fd = fs.openSync(tmp, 'w');
+    const temporary = path.join(args.dir, '_temporary');
+    // Non-recursive: if the job was aborted and _temporary removed, a straggler fails instead of recreating it.
+    const attemptDir = path.join(temporary, `attempt_${tc.stageId}_${tc.partitionId}_${tc.attemptNumber}_${tc.taskAttemptId}`);
+    fs.mkdirSync(attemptDir);
     try {
-      let chunk = '';
-      for (let x = it.next(); !x.done; x = it.next()) {
-        chunk += `${formatLine(x.value)}\n`;
-        if (chunk.length > 1 << 16) {
-          fs.writeSync(fd, chunk);
-          chunk = '';
+      const tmp = path.join(attemptDir, name);
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        let chunk = '';
+        for (let x = it.next(); !x.done; x = it.next()) {
+          chunk += `${formatLine(x.value)}\n`;
+          if (chunk.length > 1 << 16) {
+            fs.writeSync(fd, chunk);
+            chunk = '';
+          }
         }
+        if (chunk) fs.writeSync(fd, chunk);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
       }
-      if (chunk) fs.writeSync(fd, chunk);
-      fs.fsyncSync(fd);
+      // Task commit (Hadoop's v1 committer): an atomic rename into _temporary/committed. A retried
+      // attempt replaces the file whole; the driver moves committed files into place on job success.
+      const committed = path.join(temporary, 'committed');
+      try {
+        fs.mkdirSync(committed);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      fs.renameSync(tmp, path.join(committed, name));
     } finally {
-      fs.closeSync(fd);
+      fs.rmSync(attemptDir, { recursive: true, force: true });
     }
-    // Commit: the rename is atomic, so readers see the whole part file or none of it.
-    fs.renameSync(tmp, path.join(args.dir, name));
-    fs.rmSync(tmpDir, { recursive: true, force: true });
     return null;
   },
 };
