@@ -19,6 +19,8 @@ interface ExecutorProcess {
 }
 
 export interface LocalClusterLauncherOptions {
+  /** Consecutive executor failures before the application is failed (kindling.deploy.maxExecutorRetries, 10). */
+  maxExecutorRetries?: number;
   driverUrl: string;
   appId: string;
   coresPerExecutor: number;
@@ -39,12 +41,17 @@ export class LocalClusterLauncher implements ExecutorLauncher {
   private readonly processes = new Map<string, ExecutorProcess>();
   private readonly exits = new Map<string, { code: number | null; signal: string | null }>();
   private readonly workRoot: string;
+  private readonly maxRetries: number;
   private stopped = false;
+  private readonly killedByDriver = new Set<string>();
+  /** Abnormal exits since an executor last registered (Spark's spark.deploy.maxExecutorRetries). */
+  private consecutiveFailures = 0;
 
   constructor(
     private readonly options: LocalClusterLauncherOptions,
-    private readonly backend: Pick<CoarseGrainedSchedulerBackend, 'executorProcessExited'>,
+    private readonly backend: Pick<CoarseGrainedSchedulerBackend, 'executorProcessExited' | 'applicationFailed'>,
   ) {
+    this.maxRetries = options.maxExecutorRetries ?? MAX_EXECUTOR_RETRIES;
     const root = options.localRoot ?? os.tmpdir();
     fs.mkdirSync(root, { recursive: true });
     this.workRoot = fs.mkdtempSync(path.join(root, `kindling-local-cluster-`));
@@ -62,11 +69,16 @@ export class LocalClusterLauncher implements ExecutorLauncher {
     return true;
   }
 
-  async kill(executorIds: string[]): Promise<boolean> {
+  async kill(executorIds: string[], replace = false): Promise<boolean> {
     for (const id of executorIds) {
       const p = this.processes.get(id);
-      if (p) {
+      if (!p) continue;
+      if (replace) {
+        // A hung executor may not handle SIGTERM; its exit makes room for a replacement.
+        p.child.kill('SIGKILL');
+      } else {
         this.target = Math.max(0, this.target - 1);
+        this.killedByDriver.add(id);
         p.child.kill('SIGTERM');
       }
     }
@@ -79,6 +91,10 @@ export class LocalClusterLauncher implements ExecutorLauncher {
     if (!exit) return undefined;
     const how = exit.signal ? `killed by signal ${exit.signal}` : `exited with code ${exit.code}`;
     return { message: `Executor process ${how}`, exitCausedByApp: exit.signal === null && exit.code !== 0 };
+  }
+
+  executorRegistered(): void {
+    this.consecutiveFailures = 0;
   }
 
   async stop(): Promise<void> {
@@ -95,6 +111,20 @@ export class LocalClusterLauncher implements ExecutorLauncher {
       }),
     );
     fs.rmSync(this.workRoot, { recursive: true, force: true });
+  }
+
+  /** Like a standalone master: keep the requested number of executors, but give up on a crash loop. */
+  private replaceLostExecutor(id: string, exit: { code: number | null; signal: string | null }): void {
+    if (exit.code !== 0) this.consecutiveFailures++;
+    if (this.consecutiveFailures >= this.maxRetries) {
+      this.stopped = true;
+      this.backend.applicationFailed(
+        `${this.consecutiveFailures} executors in a row failed (the last, executor ${id}, ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}); ` +
+          'see the executor output above. kindling.deploy.maxExecutorRetries sets the limit.',
+      );
+      return;
+    }
+    while (this.processes.size < this.target) this.launch();
   }
 
   private launch(): void {
@@ -132,9 +162,13 @@ export class LocalClusterLauncher implements ExecutorLauncher {
         process.stderr.write(`[kindling] executor ${id} (pid ${child.pid}) ended; its last output:\n${proc.stderrTail}\n`);
       }
       this.backend.executorProcessExited(id, { ...exit, pid: child.pid });
+      if (!this.stopped && !this.killedByDriver.has(id)) this.replaceLostExecutor(id, exit);
     });
   }
 }
+
+/** How many executors may fail in a row before the application is failed (Spark's default). */
+const MAX_EXECUTOR_RETRIES = 10;
 
 function delay(ms: number): Promise<undefined> {
   return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());

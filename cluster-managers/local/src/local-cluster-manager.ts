@@ -59,6 +59,7 @@ export class LocalClusterManager implements ClusterManager {
             memoryPerExecutorMiB: parseMemoryMiB(context.conf.get('kindling.executor.memory', `${cluster.memoryPerExecutorMiB}m`)),
             secret,
             localRoot: context.conf.get('kindling.local.dir'),
+            maxExecutorRetries: context.conf.getInt('kindling.deploy.maxExecutorRetries', 10),
           },
           backend,
         ),

@@ -48,6 +48,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   private readonly taskCpus: number;
   private readonly settings;
   private registrationWaiters: Array<() => void> = [];
+  /** Set when the launcher gave up on the application; start() and later jobs fail with it. */
+  private failure: string | undefined;
 
   constructor(
     private readonly context: BackendContext,
@@ -87,6 +89,10 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     this.heartbeatTimer.unref();
     await this.launcher.requestTotal(this.options.initialExecutors);
     await this.waitForRegistrations();
+    if (this.failure) {
+      await this.stop();
+      throw new ClusterManagerError(this.failure);
+    }
   }
 
   async stop(): Promise<void> {
@@ -140,6 +146,14 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
 
   async removeBroadcast(broadcastId: number): Promise<void> {
     for (const e of this.executors.values()) e.conn.send('removeBroadcast', { broadcastId });
+  }
+
+  /** Called by the launcher when it gives up on the application (e.g. executors keep failing to start). */
+  applicationFailed(message: string): void {
+    if (this.stopping || this.failure) return;
+    this.failure = `Application has been killed. Reason: ${message}`;
+    this.context.scheduler.error?.(this.failure);
+    for (const w of this.registrationWaiters.splice(0)) w();
   }
 
   /** Called by the launcher when a process it started has ended. */
@@ -246,6 +260,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     });
     this.context.executorAddresses.set(executorId, { host, blockPort: Number(p['blockPort']), localDir: String(p['localDir']) });
     reply('ack', {});
+    this.launcher?.executorRegistered?.(executorId);
     this.context.scheduler.executorAdded(executorId, host, cores);
     const waiters = this.registrationWaiters;
     this.registrationWaiters = [];
@@ -287,7 +302,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
           message: `Executor heartbeat timed out after ${silent} ms`,
           exitCausedByApp: false,
         });
-        void this.launcher?.kill([e.executorId]);
+        void this.launcher?.kill([e.executorId], true);
       }
     }
   }
@@ -331,7 +346,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     const deadline = Date.now() + this.context.conf.getTimeMs('kindling.scheduler.maxRegisteredResourcesWaitingTime', '30s');
     return new Promise((resolve) => {
       const check = () => {
-        if (this.stopping || this.executors.size >= wanted || Date.now() >= deadline) resolve();
+        if (this.stopping || this.failure || this.executors.size >= wanted || Date.now() >= deadline) resolve();
         else {
           this.registrationWaiters.push(check);
           setTimeout(check, Math.max(0, deadline - Date.now())).unref();

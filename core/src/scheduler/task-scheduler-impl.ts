@@ -38,6 +38,8 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
   private stopped = false;
   /** Every live manager (zombies too, until their tasks end) in FIFO order; kept sorted on insert. */
   private readonly queue: TaskSetManager[] = [];
+  /** Set by error(): no task set can run any more, so new ones are aborted at once instead of waiting. */
+  private fatalError: string | undefined;
   private readonly taskSetsByStageIdAndAttempt = new Map<number, Map<number, TaskSetManager>>();
   private readonly taskIdToTaskSetManager = new Map<number, TaskSetManager>();
   private readonly taskIdToExecutorId = new Map<number, string>();
@@ -97,6 +99,10 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
     attempts.set(taskSet.stageAttemptId, manager);
     this.queue.splice(this.insertionPoint(manager), 0, manager);
     if (manager.numTasks === 0) manager.markZombie();
+    if (this.fatalError !== undefined) {
+      manager.abort(this.fatalError);
+      return;
+    }
     backend.reviveOffers();
   }
 
@@ -114,6 +120,15 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
     }
     // Not abort(): the caller (the DAG scheduler) already knows, so no taskSetFailed re-entry.
     for (const manager of managers) manager.markZombie();
+  }
+
+  /**
+   * The cluster manager cannot run this application any more (Spark's TaskSchedulerImpl.error):
+   * every active task set is aborted, so every running job fails with `message`.
+   */
+  error(message: string): void {
+    this.fatalError = message;
+    for (const manager of this.queue.slice()) if (!manager.isZombie) manager.abort(message);
   }
 
   /** Aborts the task set of a launched task; used when a backend cannot send the task. */

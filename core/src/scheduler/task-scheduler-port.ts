@@ -18,4 +18,6 @@ export interface TaskSchedulerPort {
   executorLost(executorId: string, reason: ExecutorLossReason): void;
   /** Abort the task set a launched task belongs to (e.g. its task cannot be sent); the job fails with `message`. */
   abortTaskSetOf?(taskId: number, message: string): void;
+  /** The application cannot continue (e.g. executors keep failing to start): fail every running job. */
+  error?(message: string): void;
 }

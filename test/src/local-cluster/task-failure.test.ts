@@ -57,3 +57,51 @@ describe('local-cluster task failures and URL rules', function () {
     expect(err!.message).to.contain("Could not parse master URL: 'local-cluster[2,1]'");
   });
 });
+
+describe('local-cluster executors that keep failing', function () {
+  this.timeout(60_000);
+
+  it('fails context creation after kindling.deploy.maxExecutorRetries consecutive executor failures, instead of waiting', async () => {
+    const saved = process.env['NODE_OPTIONS'];
+    // Every executor process dies at start-up: node cannot preload this module.
+    process.env['NODE_OPTIONS'] = '--require /nonexistent/kindling-crash.cjs';
+    const started = Date.now();
+    try {
+      const err = await KindlingContext.create({
+        master: 'local-cluster[2,1,256]',
+        conf: { 'kindling.deploy.maxExecutorRetries': '3' },
+      }).then(
+        async (kc) => {
+          await kc.stop();
+          return undefined;
+        },
+        (e: unknown) => e as Error,
+      );
+      expect(err, 'create() failed').to.be.instanceOf(Error);
+      expect(err!.message).to.match(/^Application has been killed\. Reason: 3 executors in a row failed/);
+      expect(err!.message).to.contain('kindling.deploy.maxExecutorRetries');
+      expect(Date.now() - started).to.be.below(20_000);
+    } finally {
+      if (saved === undefined) delete process.env['NODE_OPTIONS'];
+      else process.env['NODE_OPTIONS'] = saved;
+    }
+  });
+
+  it('replaces an executor lost during a job, keeping the requested number', async () => {
+    const kc = await KindlingContext.create({ master: 'local-cluster[2,1,256]' });
+    try {
+      const victim = kc.executorInfos()[0]!.executorId;
+      const { executorPid } = await import('../helpers/executor-processes.js');
+      process.kill(executorPid(victim), 'SIGKILL');
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && (kc.executorInfos().some((e) => e.executorId === victim) || kc.executorInfos().length < 2)) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(kc.executorInfos().map((e) => e.executorId)).to.not.include(victim);
+      expect(kc.executorInfos()).to.have.length(2);
+      expect(await kc.parallelize([1, 2, 3, 4], 4).count()).to.equal(4);
+    } finally {
+      await kc.stop();
+    }
+  });
+});
