@@ -40,6 +40,8 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
   private readonly queue: TaskSetManager[] = [];
   /** Set by error(): no task set can run any more, so new ones are aborted at once instead of waiting. */
   private fatalError: string | undefined;
+  private hasLaunchedTask = false;
+  private starvationTimer: NodeJS.Timeout | undefined;
   private readonly taskSetsByStageIdAndAttempt = new Map<number, Map<number, TaskSetManager>>();
   private readonly taskIdToTaskSetManager = new Map<number, TaskSetManager>();
   private readonly taskIdToExecutorId = new Map<number, string>();
@@ -103,7 +105,30 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
       manager.abort(this.fatalError);
       return;
     }
+    this.watchForStarvation();
     backend.reviveOffers();
+  }
+
+  /**
+   * Spark's starvation warning: on a cluster, until the first task launches, warn every
+   * kindling.starvation.timeout (15s) that the job has no resources, so a wait is never silent.
+   */
+  private watchForStarvation(): void {
+    if (this.isLocal || this.hasLaunchedTask || this.starvationTimer) return;
+    const every = this.conf.getTimeMs('kindling.starvation.timeout', '15s');
+    this.starvationTimer = setInterval(() => {
+      process.emitWarning(
+        'Initial job has not accepted any resources; check that executors are registered and have sufficient resources',
+        { code: 'KINDLING_STARVATION' },
+      );
+    }, every);
+    this.starvationTimer.unref();
+  }
+
+  private launchedAnyTask(): void {
+    this.hasLaunchedTask = true;
+    if (this.starvationTimer) clearInterval(this.starvationTimer);
+    this.starvationTimer = undefined;
   }
 
   /** Kill the stage's running attempts and stop all its task sets from launching more. */
@@ -253,6 +278,7 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
    */
   stop(): void {
     this.stopped = true;
+    this.launchedAnyTask();
     this.queue.length = 0;
     this.taskSetsByStageIdAndAttempt.clear();
     this.taskIdToTaskSetManager.clear();
@@ -284,6 +310,7 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
       const locality = TaskLocality[info.locality];
       if (minLocality === undefined || locality < minLocality) minLocality = locality;
       // Registered before notifying, so the listener may already kill the attempt.
+      this.launchedAnyTask();
       this.requireListener().taskStarted(manager.taskSet.tasks[task.index]!, info);
     }
     return { noDelayRejects, minLocality };

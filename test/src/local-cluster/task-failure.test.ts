@@ -105,3 +105,28 @@ describe('local-cluster executors that keep failing', function () {
     }
   });
 });
+
+describe('a job without executors', function () {
+  this.timeout(60_000);
+
+  it('warns that it has no resources, then runs once an executor arrives', async () => {
+    const kc = await KindlingContext.create({ master: 'local-cluster[1,1,256]', conf: { 'kindling.starvation.timeout': '200ms' } });
+    const warnings: string[] = [];
+    const onWarning = (w: Error & { code?: string }) => {
+      if (w.code === 'KINDLING_STARVATION') warnings.push(w.message);
+    };
+    process.on('warning', onWarning);
+    try {
+      expect(await kc.killExecutors(['0'])).to.equal(true);
+      while (kc.executorInfos().length > 0) await new Promise((r) => setTimeout(r, 20));
+      const job = kc.parallelize([1, 2, 3], 3).count();
+      while (warnings.length === 0) await new Promise((r) => setTimeout(r, 20));
+      expect(warnings[0]).to.match(/^Initial job has not accepted any resources/);
+      expect(await kc.requestTotalExecutors(1)).to.equal(true);
+      expect(await job).to.equal(3);
+    } finally {
+      process.off('warning', onWarning);
+      await kc.stop();
+    }
+  });
+});
