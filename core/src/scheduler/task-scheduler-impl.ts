@@ -2,7 +2,7 @@
  * Kindling's task scheduler, as Spark's TaskSchedulerImpl with a single FIFO pool.
  *
  * Not implemented (out of scope): speculative execution, exclude-on-failure ("blacklisting"),
- * barrier task sets, FAIR pools / fairscheduler.xml, rack locality, the starvation warning timer,
+ * barrier task sets, FAIR pools / fairscheduler.xml, rack locality,
  * resource profiles and custom resources. Results arrive decoded in statusUpdate, so there is no
  * result-getter pool.
  */
