@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { blockFilePath } from '../shuffle/block-id.js';
 import type { BlockUpdate } from '../scheduler/task-result.js';
 import { storageLevelByName, type StorageLevel } from '../storage/storage-level.js';
@@ -22,7 +23,8 @@ export class BlockStore {
     readonly memoryCapacity: number,
   ) {}
 
-  get(blockId: string): Uint8Array | undefined {
+  /** Disk reads are asynchronous: the store lives on a thread that also serves the driver or the network. */
+  async get(blockId: string): Promise<Uint8Array | undefined> {
     const m = this.memory.get(blockId);
     if (m) {
       // Refresh LRU position.
@@ -30,18 +32,22 @@ export class BlockStore {
       this.memory.set(blockId, m);
       return m.bytes;
     }
-    if (this.onDisk.has(blockId)) return fs.readFileSync(blockFilePath(this.blocksDir, blockId));
-    return undefined;
+    if (!this.onDisk.has(blockId)) return undefined;
+    try {
+      return await fsp.readFile(blockFilePath(this.blocksDir, blockId));
+    } catch {
+      return undefined; // removed meanwhile: the caller recomputes
+    }
   }
 
   /** Stores a block at `levelName`; returns the updates to report (this block and any evicted ones). */
-  put(blockId: string, bytes: Uint8Array, levelName: string): BlockUpdate[] {
+  async put(blockId: string, bytes: Uint8Array, levelName: string): Promise<BlockUpdate[]> {
     const level = storageLevelByName(levelName);
     if (!level) throw new Error(`Unknown storage level '${levelName}'`);
     const updates: BlockUpdate[] = [];
     this.remove(blockId);
     if (level.useMemory && bytes.byteLength <= this.memoryCapacity) {
-      updates.push(...this.evictFor(bytes.byteLength, rddOf(blockId)));
+      updates.push(...(await this.evictFor(bytes.byteLength, rddOf(blockId))));
       if (this.memoryUsed + bytes.byteLength <= this.memoryCapacity) {
         this.memory.set(blockId, { bytes, level });
         this.memoryUsed += bytes.byteLength;
@@ -50,7 +56,7 @@ export class BlockStore {
       }
     }
     if (level.useDisk) {
-      this.writeDisk(blockId, bytes);
+      await this.writeDisk(blockId, bytes);
       updates.push({ blockId, memSize: 0, diskSize: bytes.byteLength });
     }
     return updates;
@@ -84,15 +90,16 @@ export class BlockStore {
   }
 
   /** Spark's rule: evict least recently used blocks of other RDDs, spilling those that allow disk. */
-  private evictFor(size: number, rddId: string | undefined): BlockUpdate[] {
+  private async evictFor(size: number, rddId: string | undefined): Promise<BlockUpdate[]> {
     const updates: BlockUpdate[] = [];
-    for (const [id, block] of this.memory) {
+    for (const [id, block] of [...this.memory]) {
       if (this.memoryUsed + size <= this.memoryCapacity) break;
       if (rddId !== undefined && rddOf(id) === rddId) continue;
+      if (this.memory.get(id) !== block) continue; // another put already evicted or replaced it
       this.memory.delete(id);
       this.memoryUsed -= block.bytes.byteLength;
       if (block.level.useDisk) {
-        this.writeDisk(id, block.bytes);
+        await this.writeDisk(id, block.bytes);
         updates.push({ blockId: id, memSize: 0, diskSize: block.bytes.byteLength });
       } else {
         updates.push({ blockId: id, memSize: 0, diskSize: 0 });
@@ -101,11 +108,12 @@ export class BlockStore {
     return updates;
   }
 
-  private writeDisk(blockId: string, bytes: Uint8Array): void {
+  /** Write to a temporary name, then rename: a reader sees the whole block or none. */
+  private async writeDisk(blockId: string, bytes: Uint8Array): Promise<void> {
     const file = blockFilePath(this.blocksDir, blockId);
     const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
+    await fsp.writeFile(tmp, bytes);
+    await fsp.rename(tmp, file);
     this.onDisk.set(blockId, bytes.byteLength);
   }
 }

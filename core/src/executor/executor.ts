@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { KindlingConf } from '../conf/kindling-conf.js';
-import { serializeError } from '../errors.js';
+import { KindlingError, serializeError } from '../errors.js';
 import type { TaskDescription } from '../scheduler/task-description.js';
 import type { TaskEndReason } from '../scheduler/task-end-reason.js';
 import type { BlockUpdate } from '../scheduler/task-result.js';
@@ -127,9 +127,10 @@ export class Executor {
     if (!thread) return;
     this.running.delete(taskId);
     thread.task = undefined;
-    this.retire(thread);
+    this.pendingBlockUpdates.delete(taskId);
+    void this.retire(thread);
     this.report(taskId, 'KILLED', encodeTaskFailure({ kind: 'killed', reason }));
-    void this.spawnThread().then(() => this.dispatch());
+    this.replaceThread();
   }
 
   removeRdd(rddId: number): void {
@@ -172,11 +173,39 @@ export class Executor {
       transferList: [channel.workerSide.port],
     });
     const thread: TaskThread = { worker, closeSync: channel.close, task: undefined };
-    worker.on('message', (msg: { type: 'done'; taskId: number; outcome: TaskOutcome }) => this.onDone(thread, msg));
-    worker.on('error', (err) => this.onThreadDeath(thread, err));
-    worker.on('exit', (code) => this.onThreadDeath(thread, new Error(`Task thread exited with code ${code}`)));
     this.threads.push(thread);
-    await new Promise<void>((resolve) => worker.once('online', () => resolve()));
+    // A thread that dies before it is online (e.g. a module loader that fails) must not leave
+    // start() waiting, nor be respawned forever.
+    await new Promise<void>((resolve, reject) => {
+      const failed = (err: Error) => {
+        const i = this.threads.indexOf(thread);
+        if (i >= 0) this.threads.splice(i, 1);
+        channel.close();
+        reject(new KindlingError(`Executor ${this.executorId} could not start a task thread: ${err.message}`, { cause: err }));
+      };
+      worker.once('error', failed);
+      worker.once('exit', (code) => failed(new Error(`the thread exited with code ${code} while starting`)));
+      worker.once('online', () => {
+        worker.removeAllListeners('error');
+        worker.removeAllListeners('exit');
+        worker.on('message', (msg: { type: 'done'; taskId: number; outcome: TaskOutcome }) => this.onDone(thread, msg));
+        worker.on('error', (err) => this.onThreadDeath(thread, err));
+        worker.on('exit', (code) => this.onThreadDeath(thread, new Error(`Task thread exited with code ${code}`)));
+        resolve();
+      });
+    });
+  }
+
+  /** Replaces a lost thread; if it cannot start, the queued tasks fail with the reason instead of waiting. */
+  private replaceThread(): void {
+    this.spawnThread().then(
+      () => this.dispatch(),
+      (err: Error) => {
+        for (const task of this.queue.splice(0)) {
+          this.report(task.taskId, 'FAILED', encodeTaskFailure({ kind: 'exception', error: serializeError(err) }));
+        }
+      },
+    );
   }
 
   private retire(thread: TaskThread): Promise<number> {
@@ -229,10 +258,11 @@ export class Executor {
     void this.retire(thread);
     if (task) {
       this.running.delete(task.taskId);
+      this.pendingBlockUpdates.delete(task.taskId);
       const reason: TaskEndReason = { kind: 'exception', error: serializeError(err) };
       this.report(task.taskId, 'FAILED', encodeTaskFailure(reason));
     }
-    void this.spawnThread().then(() => this.dispatch());
+    this.replaceThread();
   }
 
   private report(taskId: number, state: TaskState, data: Uint8Array): void {
@@ -252,10 +282,10 @@ export class Executor {
         return bytes;
       }
       case 'getBlock':
-        return this.blocks.get(req.args as string) ?? null;
+        return (await this.blocks.get(req.args as string)) ?? null;
       case 'putBlock': {
         const { taskId, blockId, bytes, level } = req.args as { taskId: number; blockId: string; bytes: Uint8Array; level: string };
-        const updates = this.blocks.put(blockId, bytes, level);
+        const updates = await this.blocks.put(blockId, bytes, level);
         const list = this.pendingBlockUpdates.get(taskId) ?? [];
         list.push(...updates);
         this.pendingBlockUpdates.set(taskId, list);
