@@ -161,3 +161,29 @@ describe('job failure', function () {
     });
   });
 });
+
+describe('kindling.driver.maxResultSize', function () {
+  this.timeout(30_000);
+
+  it('fails a job whose results exceed the limit with the sizes, the key and the fix; smaller jobs still run', async () => {
+    const { KindlingContext } = await import('@kindling/core');
+    const kc = await KindlingContext.create({ master: 'local[2]', conf: { 'kindling.driver.maxResultSize': '64k' } });
+    try {
+      const big = Array.from({ length: 4000 }, (_, i) => `record-${i}-${'z'.repeat(40)}`);
+      const err = await kc
+        .parallelize(big, 4)
+        .collect()
+        .then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+      expect(err).to.be.instanceOf(JobFailedError);
+      expect(err!.message).to.match(/^Job aborted due to stage failure: Total size of serialized results of \d+ tasks \([\d.]+ KiB\) is bigger than kindling\.driver\.maxResultSize \(64\.0 KiB\)/);
+      expect(err!.message).to.contain('return less data');
+      expect(await kc.parallelize(big, 4).count()).to.equal(4000);
+      expect(await kc.parallelize(big, 4).take(3)).to.deep.equal(big.slice(0, 3));
+    } finally {
+      await kc.stop();
+    }
+  });
+});

@@ -23,6 +23,7 @@ export function decodeTaskResult(bytes: Uint8Array): DirectTaskResult {
       accumulatorUpdates: r.accumulatorUpdates,
       blockUpdates: r.blockUpdates,
       durationMs: r.durationMs,
+      resultBytes: r.valueBytes.byteLength,
     };
   } catch (e) {
     throw new ProtocolError(`Corrupt task result (${bytes.byteLength} bytes): ${(e as Error).message}`);

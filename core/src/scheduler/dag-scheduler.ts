@@ -51,6 +51,7 @@ export class DAGScheduler implements TaskSchedulerListener {
   private draining = false;
   private resubmitTimer: NodeJS.Timeout | undefined;
   private readonly maxConsecutiveAttempts: number;
+  private readonly maxResultBytes: number;
 
   constructor(
     private readonly conf: KindlingConf,
@@ -64,6 +65,7 @@ export class DAGScheduler implements TaskSchedulerListener {
   ) {
     this.graph = new StageGraph(tracker);
     this.maxConsecutiveAttempts = conf.getInt('kindling.stage.maxConsecutiveAttempts', 4);
+    this.maxResultBytes = conf.getSizeBytes('kindling.driver.maxResultSize', '1g');
   }
 
   /** Runs `spec` on `partitions` of `rdd`; resolves with one result per partition. */
@@ -162,6 +164,7 @@ export class DAGScheduler implements TaskSchedulerListener {
       finished: new Array(partitions.length).fill(false),
       results: new Array(partitions.length),
       numFinished: 0,
+      resultBytes: 0,
       resolve,
       reject,
     };
@@ -339,6 +342,16 @@ export class DAGScheduler implements TaskSchedulerListener {
     if (stage instanceof ResultStage) {
       const job = stage.job;
       if (!job || job.finished[task.outputId]) return;
+      job.resultBytes += result.resultBytes ?? 0;
+      if (this.maxResultBytes > 0 && job.resultBytes > this.maxResultBytes) {
+        this.abortStage(
+          stage,
+          `Total size of serialized results of ${job.numFinished + 1} tasks (${formatBytes(job.resultBytes)}) is bigger than ` +
+            `kindling.driver.maxResultSize (${formatBytes(this.maxResultBytes)}); return less data to the driver ` +
+            '(take(), a reduce, saveAsTextFile) or raise the limit (0 = unlimited)',
+        );
+        return;
+      }
       job.finished[task.outputId] = true;
       job.results[task.outputId] = result.value;
       job.numFinished++;
@@ -416,4 +429,11 @@ export class DAGScheduler implements TaskSchedulerListener {
   shuffleDependencyOf(shuffleId: number): ShuffleDependency | undefined {
     return this.graph.shuffleMapStage(shuffleId)?.shuffleDep;
   }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
 }

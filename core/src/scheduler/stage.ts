@@ -88,6 +88,8 @@ export interface ActiveJob {
   readonly finished: boolean[];
   readonly results: unknown[];
   numFinished: number;
+  /** Serialized bytes of the results received so far (Spark's maxResultSize accounting). */
+  resultBytes: number;
   resolve(results: unknown[]): void;
   reject(error: Error): void;
 }

@@ -24,4 +24,6 @@ export interface DirectTaskResult {
   accumulatorUpdates: Array<{ id: number; value: unknown }>;
   blockUpdates: BlockUpdate[];
   durationMs: number;
+  /** Size of the serialized value, counted against kindling.driver.maxResultSize. */
+  resultBytes?: number;
 }
