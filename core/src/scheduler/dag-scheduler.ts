@@ -21,6 +21,7 @@ import type { TaskBinaryRegistry } from './task-binary-registry.js';
 import { StageGraph } from './stage-graph.js';
 import { preferredLocations } from './preferred-locations.js';
 import { stageEvent, taskEvent } from './scheduler-events.js';
+import { addResultBytes } from './result-size-limit.js';
 import type { ExecutorAddressBook } from '../cluster/executor-address-book.js';
 
 /** What the DAG scheduler needs from the task scheduler. */
@@ -342,14 +343,9 @@ export class DAGScheduler implements TaskSchedulerListener {
     if (stage instanceof ResultStage) {
       const job = stage.job;
       if (!job || job.finished[task.outputId]) return;
-      job.resultBytes += result.resultBytes ?? 0;
-      if (this.maxResultBytes > 0 && job.resultBytes > this.maxResultBytes) {
-        this.abortStage(
-          stage,
-          `Total size of serialized results of ${job.numFinished + 1} tasks (${formatBytes(job.resultBytes)}) is bigger than ` +
-            `kindling.driver.maxResultSize (${formatBytes(this.maxResultBytes)}); return less data to the driver ` +
-            '(take(), a reduce, saveAsTextFile) or raise the limit (0 = unlimited)',
-        );
+      const tooLarge = addResultBytes(job, result, this.maxResultBytes);
+      if (tooLarge) {
+        this.abortStage(stage, tooLarge);
         return;
       }
       job.finished[task.outputId] = true;
@@ -429,11 +425,4 @@ export class DAGScheduler implements TaskSchedulerListener {
   shuffleDependencyOf(shuffleId: number): ShuffleDependency | undefined {
     return this.graph.shuffleMapStage(shuffleId)?.shuffleDep;
   }
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
 }
