@@ -41,6 +41,7 @@ export { decodeTaskResult, decodeTaskFailure } from './executor/task-result-code
 export { encodeTaskDescription, decodeTaskDescription } from './executor/task-description-codec.js';
 export { CoarseGrainedSchedulerBackend, type CoarseGrainedOptions } from './cluster/coarse-grained-scheduler-backend.js';
 export type { ExecutorLauncher } from './cluster/executor-launcher.js';
+export { executorExitReason, type ExecutorExit } from './cluster/executor-exit.js';
 export { executorCommand, executorEntryPoint, inheritedNodeOptions, type ExecutorCommandOptions } from './cluster/executor-command.js';
 export { ExecutorAddressBook, type ExecutorAddress } from './cluster/executor-address-book.js';
 export { rpcSettings, type RpcSettings } from './cluster/rpc-settings.js';

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   executorCommand,
+  executorExitReason,
   inheritedNodeOptions,
   type CoarseGrainedSchedulerBackend,
   type ExecutorLauncher,
@@ -89,8 +90,7 @@ export class LocalClusterLauncher implements ExecutorLauncher {
     const p = this.processes.get(executorId);
     const exit = this.exits.get(executorId) ?? (p ? await Promise.race([p.exited, delay(waitMs)]) : undefined);
     if (!exit) return undefined;
-    const how = exit.signal ? `killed by signal ${exit.signal}` : `exited with code ${exit.code}`;
-    return { message: `Executor process ${how}`, exitCausedByApp: exit.signal === null && exit.code !== 0 };
+    return executorExitReason(exit);
   }
 
   executorRegistered(): void {

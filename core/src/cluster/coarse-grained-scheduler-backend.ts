@@ -8,6 +8,7 @@ import type { TaskDescription } from '../scheduler/task-description.js';
 import type { TaskState } from '../scheduler/task-state.js';
 import type { BackendContext } from './cluster-manager.js';
 import type { ExecutorLauncher } from './executor-launcher.js';
+import { executorExitReason, type ExecutorExit } from './executor-exit.js';
 import { rpcSettings } from './rpc-settings.js';
 import { coalescedMicrotask } from '../util/coalesced-microtask.js';
 
@@ -157,15 +158,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   /** Called by the launcher when a process it started has ended. */
-  executorProcessExited(executorId: string, exit: { code: number | null; signal: string | null; pid?: number }): void {
-    const byDriver = this.killedByDriver.has(executorId) || this.stopping;
-    const how = exit.signal ? `killed by signal ${exit.signal}` : `exited with code ${exit.code}`;
-    this.removeExecutor(executorId, {
-      message: byDriver ? `Executor killed by driver (${how})` : `Executor process${exit.pid ? ` ${exit.pid}` : ''} ${how}`,
-      // A process that ended on its own with an error code was brought down by the app's tasks;
-      // one killed by a signal from outside was not.
-      exitCausedByApp: !byDriver && exit.signal === null && exit.code !== 0,
-    });
+  executorProcessExited(executorId: string, exit: ExecutorExit): void {
+    this.removeExecutor(executorId, executorExitReason(exit, this.killedByDriver.has(executorId) || this.stopping));
   }
 
   // ---- connections ----

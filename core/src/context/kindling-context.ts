@@ -58,7 +58,6 @@ export class KindlingContext {
   private readonly binaries = new TaskBinaryRegistry();
   private readonly accumulators = new AccumulatorRegistry();
   private readonly broadcasts = new Map<number, Uint8Array>();
-  private readonly persisted = new Map<number, RDD<unknown>>();
   private readonly addresses = new ExecutorAddressBook();
   private taskScheduler!: TaskSchedulerImpl;
   private dag!: DAGScheduler;
@@ -263,12 +262,7 @@ export class KindlingContext {
     return new RDD<T>(this, def, creationSite, errors);
   }
 
-  persistRdd(rdd: RDD<unknown>): void {
-    this.persisted.set(rdd.id, rdd);
-  }
-
   async unpersistRdd(rdd: RDD<unknown>): Promise<void> {
-    this.persisted.delete(rdd.id);
     this.blocks.removeRdd(rdd.id);
     await this.backend.removeRdd?.(rdd.id);
   }

@@ -32,6 +32,13 @@ export class ShuffleBlockResolver {
     }
     const sources: Array<Iterable<unknown[]>> = [];
     const remote = new Map<string, RemoteShuffleFetch['groups'][number]>();
+    // Many map outputs share a few executors: check each executor's directory once per call.
+    const seenDirs = new Map<string, boolean>();
+    const hostLocalDir = (localDir: string) => {
+      let ok = seenDirs.get(localDir);
+      if (ok === undefined) seenDirs.set(localDir, (ok = fs.existsSync(path.join(localDir, 'shuffle'))));
+      return ok;
+    };
     maps.forEach((m, mapIndex) => {
       if (!m) {
         throw new FetchFailedError(
@@ -47,7 +54,7 @@ export class ShuffleBlockResolver {
       const where = { shuffleId, mapIndex, reduceId, executorId: m.executorId };
       if (m.executorId === this.executorId) {
         sources.push(guarded(() => this.localFrames(this.shuffleDir, shuffleId, m.mapId, reduceId), where));
-      } else if (this.readHostLocalDisk && m.host === this.host && m.localDir && fs.existsSync(path.join(m.localDir, 'shuffle'))) {
+      } else if (this.readHostLocalDisk && m.host === this.host && m.localDir && hostLocalDir(m.localDir)) {
         // Same host: read the other executor's files directly instead of going through the network.
         const dir = path.join(m.localDir, 'shuffle');
         sources.push(guarded(() => this.localFrames(dir, shuffleId, m.mapId, reduceId), where));

@@ -23,7 +23,7 @@ import { TaskAccumulator } from '../shared/accumulator.js';
 import { storageLevelByName } from '../storage/storage-level.js';
 import type { SyncCaller } from './sync-channel.js';
 import { ShuffleBlockResolver } from './shuffle-block-resolver.js';
-import { loadModule } from './module-loader.js';
+import { loadModule } from '../closure/module-loader.js';
 
 /** A stage plan turned into runnable functions, cached per task thread. */
 interface LoadedPlan {

@@ -5,7 +5,7 @@ import type { FunctionSpec } from '../closure/function-spec.js';
 import { isModuleMarker } from '../closure/module-ref.js';
 import { isTransportable, markerKey, TRANSPORT } from '../closure/transport-marker.js';
 import { IllegalArgumentError, KindlingError } from '../errors.js';
-import { loadModule } from '../executor/module-loader.js';
+import { loadModule } from '../closure/module-loader.js';
 import { compareKeys } from '../partitioner/key-ordering.js';
 import type { ResultSpec } from './result-spec.js';
 import type { Env, Pair, RDD } from './rdd.js';

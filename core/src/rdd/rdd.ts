@@ -81,7 +81,6 @@ export class RDD<T> {
       );
     }
     this.storageLevel = level;
-    this.kc.persistRdd(this);
     return this;
   }
 

@@ -45,11 +45,9 @@ export class FakeTaskSubmitter implements TaskSubmitter {
 /** The parts of KindlingContext that RDDs and their definitions use on the driver. */
 export interface FakeContext {
   readonly conf: KindlingConf;
-  readonly persisted: Set<number>;
   newRddId(): number;
   newShuffleId(): number;
   makeRdd<T>(def: RddDefinition, creationSite: string, errors?: Error[]): RDD<T>;
-  persistRdd(rdd: RDD<unknown>): void;
   unpersistRdd(rdd: RDD<unknown>): Promise<void>;
   reduceLocations(shuffleId: number, reduceId: number): string[];
   readonly defaultParallelism: number;
@@ -64,13 +62,11 @@ export function fakeContext(tracker: MapOutputTracker, dag: () => DAGScheduler |
   let nextShuffleId = 0;
   const fake: FakeContext = {
     conf: new KindlingConf(),
-    persisted: new Set(),
     newRddId: () => nextRddId++,
     newShuffleId: () => nextShuffleId++,
     makeRdd: <T>(def: RddDefinition, creationSite: string, errors: Error[] = []) =>
       new RDD<T>(fake as unknown as KindlingContext, def, creationSite, errors),
-    persistRdd: (rdd) => void fake.persisted.add(rdd.id),
-    unpersistRdd: async (rdd) => void fake.persisted.delete(rdd.id),
+    unpersistRdd: async () => undefined,
     // Same as KindlingContext.reduceLocations.
     reduceLocations: (shuffleId, reduceId) => {
       const dep = dag()?.shuffleDependencyOf(shuffleId);

@@ -1,14 +1,7 @@
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@kindling/core/internal/partitioner/seeded-random';
+
+/** Deterministic pseudo-random numbers (core's seeded mulberry32), so failures reproduce. */
+export { seededRandom };
 
 /** `n` integers in [lo, hi). */
 export function randomInts(seed: number, n: number, lo = -1000, hi = 1000): number[] {

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   executorCommand,
+  executorExitReason,
   inheritedNodeOptions,
   type CoarseGrainedSchedulerBackend,
   type ExecutorLauncher,
@@ -83,8 +84,7 @@ export class SpawnLauncher implements ExecutorLauncher {
     const running = this.executors.get(executorId);
     const exit = this.exits.get(executorId) ?? (running ? await Promise.race([running.exited, delay(waitMs)]) : undefined);
     if (!exit) return undefined;
-    const how = exit.signal ? `killed by signal ${exit.signal}` : `exited with code ${exit.code}`;
-    return { message: `Executor process ${how}`, exitCausedByApp: exit.signal === null && exit.code !== 0 };
+    return executorExitReason(exit);
   }
 
   private launch(): void {
