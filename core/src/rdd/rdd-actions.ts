@@ -175,10 +175,13 @@ export async function saveAsTextFile(rdd: RDD<unknown>, dir: string): Promise<vo
   try {
     await run(rdd, { action: 'saveAsTextFile', args: { dir: abs }, callSite: `saveAsTextFile at ${callSiteLabel().label}` });
   } catch (e) {
-    // Abort: nothing was moved into place, so removing the directory leaves no partial output
-    // and lets the same path be used again.
+    // Abort: nothing was moved into place. Tasks being killed may still be writing under <dir>,
+    // so first move it aside atomically: they address everything through <dir> and create
+    // directories non-recursively, so they can no longer add entries to what gets removed.
     try {
-      fs.rmSync(abs, { recursive: true, force: true, maxRetries: 2 });
+      const aborted = `${abs}.aborted-${process.pid}-${Date.now()}`;
+      fs.renameSync(abs, aborted);
+      fs.rmSync(aborted, { recursive: true, force: true, maxRetries: 2 });
     } catch {
       // keep the job's error
     }
