@@ -4,7 +4,8 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ClusterManagerRegistry, KindlingConf, KindlingContext } from '@kindling/core';
+import { KindlingConf, KindlingContext } from '@kindling/core';
+import { ClusterManagerRegistry } from '@kindling/core/cluster-manager';
 
 export interface BenchOptions {
   /** Shrunken sizes for a fast smoke run. */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as path from 'node:path';
 import { ConfigError } from '@kindling/core';
 import { loadPropertiesFile, parseProperties } from './properties-file.js';
-import { useTempDir } from './test-helpers.js';
+import { useTempDir } from './deploy.test-helper.js';
 
 describe('deploy/properties file', () => {
   const tmp = useTempDir();

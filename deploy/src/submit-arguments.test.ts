@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as path from 'node:path';
 import { ConfigError, IllegalArgumentError, MasterUrlError } from '@kindling/core';
 import { MissingAppError, parseConfPair, resolveSubmitArguments, type SubmitOptions } from './submit-arguments.js';
-import { useTempDir } from './test-helpers.js';
+import { useTempDir } from './deploy.test-helper.js';
 
 describe('deploy/resolveSubmitArguments', () => {
   const tmp = useTempDir();

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { LaunchCommand } from './launch-command.js';
 import { runSubmitCli } from './submit-cli.js';
 import type { SubmitArguments } from './submit-arguments.js';
-import { useTempDir } from './test-helpers.js';
+import { useTempDir } from './deploy.test-helper.js';
 
 interface CliRun {
   code: number;

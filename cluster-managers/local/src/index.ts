@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { CLUSTER_MANAGER } from '@kindling/core';
+import { CLUSTER_MANAGER } from '@kindling/core/cluster-manager';
 import { LocalClusterManager } from './local-cluster-manager.js';
 
 export { LocalClusterManager } from './local-cluster-manager.js';

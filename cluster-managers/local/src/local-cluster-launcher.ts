@@ -9,7 +9,7 @@ import {
   type CoarseGrainedSchedulerBackend,
   type ExecutorLauncher,
   type ExecutorLossReason,
-} from '@kindling/core';
+} from '@kindling/core/cluster-manager';
 
 interface ExecutorProcess {
   id: string;

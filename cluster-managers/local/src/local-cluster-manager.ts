@@ -9,7 +9,7 @@ import {
   type KindlingConf,
   type SchedulerBackend,
   type TaskSchedulerOptions,
-} from '@kindling/core';
+} from '@kindling/core/cluster-manager';
 import { isLocalClusterUrl, isLocalMasterUrl, parseLocalClusterUrl, parseLocalMasterUrl } from './local-master-url.js';
 import { LocalClusterLauncher } from './local-cluster-launcher.js';
 import { LocalSchedulerBackend } from './local-scheduler-backend.js';

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { MasterUrlError } from '@kindling/core';
+import { MasterUrlError } from '@kindling/core/cluster-manager';
 
 export interface LocalMaster {
   threads: number;

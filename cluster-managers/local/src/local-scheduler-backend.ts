@@ -9,7 +9,7 @@ import {
   type BackendContext,
   type SchedulerBackend,
   type TaskState,
-} from '@kindling/core';
+} from '@kindling/core/cluster-manager';
 
 const EXECUTOR_ID = 'driver';
 const HOST = 'localhost';

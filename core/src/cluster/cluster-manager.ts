@@ -3,6 +3,8 @@ import type { SchedulerBackend } from '../scheduler/scheduler-backend.js';
 import type { TaskSchedulerPort } from '../scheduler/task-scheduler-port.js';
 import type { DriverEndpoint } from './driver-endpoint.js';
 import type { ExecutorAddressBook } from './executor-address-book.js';
+import type { DriverSubmitterFactory } from './driver-submitter.js';
+import type { AppPackage } from '../packaging/app-package.js';
 
 /** Inversify service identifier under which adapters bind their ClusterManager. */
 export const CLUSTER_MANAGER = Symbol.for('kindling.ClusterManager');
@@ -25,6 +27,11 @@ export interface BackendContext {
   readonly driver: DriverEndpoint;
   /** Record each executor's block address here when it registers, so reducers can fetch from it. */
   readonly executorAddresses: ExecutorAddressBook;
+  /**
+   * The application's package (code and node_modules), built on first call and cached by hash.
+   * Launchers that run executors outside this process ship it; in-process backends never call it.
+   */
+  appPackage(): Promise<AppPackage>;
 }
 
 /**
@@ -32,7 +39,7 @@ export interface BackendContext {
  * exports an Inversify ContainerModule named `clusterManagerModule` that binds its implementation
  * to CLUSTER_MANAGER; Kindling picks the one whose canCreate accepts the master URL.
  */
-export interface ClusterManager {
+export interface ClusterManager extends DriverSubmitterFactory {
   /** Short name used in error messages, e.g. "local", "standalone". */
   readonly name: string;
   /** True if this manager handles the URL. Cheap, no I/O; may accept a URL it later rejects as malformed. */

@@ -4,7 +4,7 @@ import { ClusterManagerRegistry } from '../cluster/cluster-manager-registry.js';
 import type { DriverEndpoint } from '../cluster/driver-endpoint.js';
 import { ExecutorAddressBook } from '../cluster/executor-address-book.js';
 import { KindlingConf } from '../conf/kindling-conf.js';
-import { IllegalArgumentError, IllegalStateError, SerializationError } from '../errors.js';
+import { ClusterManagerError, IllegalArgumentError, IllegalStateError, SerializationError } from '../errors.js';
 import type { KindlingListener } from '../listener/kindling-listener.js';
 import { ListenerBus } from '../listener/listener-bus.js';
 import { DeferredRangePartitioner } from '../rdd/deferred-range-partitioner.js';
@@ -123,6 +123,7 @@ export class KindlingContext {
       scheduler: this.taskScheduler,
       driver,
       executorAddresses: this.addresses,
+      appPackage: () => Promise.reject(new ClusterManagerError('Application packages are not built by this version of Kindling')),
     });
     this.taskScheduler.setBackend(this.backend);
     await this.backend.start();

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import { HashPartitioner } from './hash-partitioner.js';
 import { stableHash } from './stable-hash.js';
-import { keyToJson, mixedKeys } from './test-keys.js';
+import { keyToJson, mixedKeys } from './test-keys.test-helper.js';
 
 // The child imports the same compiled modules by absolute file URL and reports, per key,
 // its hash and its partition under two HashPartitioners.
@@ -10,7 +10,7 @@ const CHILD_SCRIPT = `
 import { readFileSync } from 'node:fs';
 const { stableHash } = await import(${JSON.stringify(new URL('./stable-hash.js', import.meta.url).href)});
 const { HashPartitioner } = await import(${JSON.stringify(new URL('./hash-partitioner.js', import.meta.url).href)});
-const { keyFromJson } = await import(${JSON.stringify(new URL('./test-keys.js', import.meta.url).href)});
+const { keyFromJson } = await import(${JSON.stringify(new URL('./test-keys.test-helper.js', import.meta.url).href)});
 const keys = JSON.parse(readFileSync(0, 'utf8')).map(keyFromJson);
 const p8 = new HashPartitioner(8);
 const p13 = new HashPartitioner(13);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { IllegalArgumentError } from '../errors.js';
 import { encodeKey } from './key-encoding.js';
 import { KeyMap } from './key-map.js';
-import { mixedKeys } from './test-keys.js';
+import { mixedKeys } from './test-keys.test-helper.js';
 
 describe('KeyMap', () => {
   it('treats arrays with equal contents as one key', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { IllegalArgumentError } from '../errors.js';
 import { compareKeys, descending } from './key-ordering.js';
-import { mixedKeys } from './test-keys.js';
+import { mixedKeys } from './test-keys.test-helper.js';
 
 const sign = (x: number) => Math.sign(x) + 0;
 

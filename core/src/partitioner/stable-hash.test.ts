@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { KindlingError } from '../errors.js';
 import { fmix32, stableHash, stringHash } from './stable-hash.js';
-import { keyFromJson, type KeyJson } from './test-keys.js';
+import { keyFromJson, type KeyJson } from './test-keys.test-helper.js';
 
 const GOLDEN_URL = new URL('../../testdata/partitioner/stable-hash-golden.json', import.meta.url);
 

@@ -5,7 +5,7 @@ import { BlockTransferServer } from './block-transfer-server.js';
 import { connectRpc } from './connect-rpc.js';
 import { AuthenticationError } from './rpc-errors.js';
 import { RpcServer } from './rpc-server.js';
-import { frameBytes, logSink, rawPeer, recordingProxy, rejectionOf, waitFor, within } from './rpc-test-helpers.js';
+import { frameBytes, logSink, rawPeer, recordingProxy, rejectionOf, waitFor, within } from './rpc.test-helper.js';
 import type { RpcConnection } from './rpc-connection.js';
 
 const SECRET = 'correct horse battery staple';

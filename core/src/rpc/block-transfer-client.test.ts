@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { IllegalArgumentError } from '../errors.js';
-import { seededRandom } from '../shuffle/test-helpers.js';
+import { seededRandom } from '../shuffle/shuffle.test-helper.js';
 import { BlockFetchError } from './block-fetch-error.js';
 import { type BlockFetchRequest, BlockTransferClient } from './block-transfer-client.js';
 import { BlockTransferServer } from './block-transfer-server.js';
 import { ByteBudget } from './byte-budget.js';
 import { RpcServer } from './rpc-server.js';
-import { logSink, rejectionOf, sleep } from './rpc-test-helpers.js';
+import { logSink, rejectionOf, sleep } from './rpc.test-helper.js';
 
 /** A block server whose store answers after a delay and records how many bytes it is serving at once. */
 async function instrumentedServer(blocks: Map<string, Buffer>, seed: number, stats = newStats()) {

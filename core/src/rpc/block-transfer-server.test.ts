@@ -5,13 +5,13 @@ import { readIndexFile } from '../shuffle/index-file.js';
 import { hashKey } from '../shuffle/key-hash.js';
 import { readFrames } from '../shuffle/record-frames.js';
 import { type MapOutput, writeShuffleOutput } from '../shuffle/shuffle-writer.js';
-import { makeTempDir, removeDir } from '../shuffle/test-helpers.js';
+import { makeTempDir, removeDir } from '../shuffle/shuffle.test-helper.js';
 import { BlockFetchError } from './block-fetch-error.js';
 import { BlockTransferClient } from './block-transfer-client.js';
 import { BlockTransferServer } from './block-transfer-server.js';
 import { connectRpc } from './connect-rpc.js';
 import { RemoteError } from './rpc-errors.js';
-import { logSink, rejectionOf } from './rpc-test-helpers.js';
+import { logSink, rejectionOf } from './rpc.test-helper.js';
 
 const PARTITIONS = 4;
 type Pair = [unknown, unknown];

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { ProtocolError } from '../errors.js';
-import { seededRandom } from '../shuffle/test-helpers.js';
+import { seededRandom } from '../shuffle/shuffle.test-helper.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, type Frame, FrameDecoder } from './frame-codec.js';
 import type { RpcConnection } from './rpc-connection.js';
-import { logSink, rawPeer, waitFor, within } from './rpc-test-helpers.js';
+import { logSink, rawPeer, waitFor, within } from './rpc.test-helper.js';
 import { RpcServer } from './rpc-server.js';
 
 function frame(header: string, body?: Uint8Array): Buffer {

@@ -4,7 +4,7 @@ import { connectRpc } from './connect-rpc.js';
 import type { RpcConnection } from './rpc-connection.js';
 import { RemoteError, RpcConnectionError, RpcTimeoutError } from './rpc-errors.js';
 import { RpcServer } from './rpc-server.js';
-import { logSink, rejectionOf, sleep, waitFor } from './rpc-test-helpers.js';
+import { logSink, rejectionOf, sleep, waitFor } from './rpc.test-helper.js';
 import type { Reply, RpcMessage } from './rpc-types.js';
 
 type Handler = (msg: RpcMessage, reply: Reply, conn: RpcConnection) => void | Promise<void>;

@@ -4,7 +4,7 @@ import { JobFailedError, TaskFailedError } from '../errors.js';
 import type { ExecutorEvent, JobEndEvent } from '../listener/kindling-listener.js';
 import { DAGScheduler } from './dag-scheduler.js';
 import type { Task } from './task.js';
-import { type Exec, A, B, C, RESUBMIT_MS, tick, sleep, waitFor, Harness, fetchFailed, exception, lost } from './dag-scheduler-harness.js';
+import { type Exec, A, B, C, RESUBMIT_MS, tick, sleep, waitFor, Harness, fetchFailed, exception, lost } from './dag-scheduler-harness.test-helper.js';
 
 describe('DAGScheduler recovery', () => {
   let h: Harness;

@@ -7,7 +7,7 @@ import { Accumulator } from '../shared/accumulator.js';
 import { StorageLevel } from '../storage/storage-level.js';
 import { DAGScheduler } from './dag-scheduler.js';
 import type { Task } from './task.js';
-import { A, B, C, tick, Harness, exception, lost } from './dag-scheduler-harness.js';
+import { A, B, C, tick, Harness, exception, lost } from './dag-scheduler-harness.test-helper.js';
 
 describe('DAGScheduler', () => {
   let h: Harness;

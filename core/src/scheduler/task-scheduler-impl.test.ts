@@ -9,7 +9,7 @@ import {
   makeTaskSet,
   noPrefs,
   okResult,
-} from './fake-scheduler-backend.js';
+} from './fake-scheduler-backend.test-helper.js';
 import type { TaskDescription } from './task-description.js';
 import type { TaskLocation } from './task-location.js';
 import { TaskSchedulerImpl } from './task-scheduler-impl.js';

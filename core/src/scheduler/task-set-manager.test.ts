@@ -8,7 +8,7 @@ import {
   makeTaskSet,
   noPrefs,
   okResult,
-} from './fake-scheduler-backend.js';
+} from './fake-scheduler-backend.test-helper.js';
 import type { TaskEndReason } from './task-end-reason.js';
 import { TaskLocality } from './task-locality.js';
 import type { TaskLocation } from './task-location.js';

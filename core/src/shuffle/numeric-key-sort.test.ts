@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { compareKeys } from '../partitioner/key-ordering.js';
 import { ExternalSorter } from './external-sorter.js';
 import { sortByNumericKey } from './numeric-key-sort.js';
-import { listDir, makeTempDir, removeDir, seededRandom } from './test-helpers.js';
+import { listDir, makeTempDir, removeDir, seededRandom } from './shuffle.test-helper.js';
 
 type Pair = [unknown, unknown];
 

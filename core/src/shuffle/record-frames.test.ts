@@ -5,7 +5,7 @@ import { serialize } from 'node:v8';
 import { KindlingError, ProtocolError } from '../errors.js';
 import { BufferedFileWriter } from './buffered-file-writer.js';
 import { FRAME_HEADER_BYTES, FrameWriter, fileSegmentFrames, readFrames } from './record-frames.js';
-import { makeTempDir, openFdCount, removeDir } from './test-helpers.js';
+import { makeTempDir, openFdCount, removeDir } from './shuffle.test-helper.js';
 
 const sample: unknown[] = [
   ['a', 1],

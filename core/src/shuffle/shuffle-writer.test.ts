@@ -17,7 +17,7 @@ import {
   seededRandom,
   sumAggregator,
   UpdatableJsonKeyMap,
-} from './test-helpers.js';
+} from './shuffle.test-helper.js';
 
 type Pair = [unknown, unknown];
 

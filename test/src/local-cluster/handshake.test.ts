@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { KindlingContext, executorCommand } from '@kindling/core';
+import { KindlingContext } from '@kindling/core';
+import { executorCommand } from '@kindling/core/cluster-manager';
 import { connectRpc } from '@kindling/core/internal/rpc/connect-rpc';
 import { executorPid, executorProcesses } from '../helpers/executor-processes.js';
 

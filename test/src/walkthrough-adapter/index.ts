@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { CLUSTER_MANAGER } from '@kindling/core';
+import { CLUSTER_MANAGER } from '@kindling/core/cluster-manager';
 import { SpawnClusterManager } from './spawn-cluster-manager.js';
 
 export { SpawnClusterManager, parseSpawnUrl } from './spawn-cluster-manager.js';

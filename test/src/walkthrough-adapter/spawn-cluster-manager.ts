@@ -9,7 +9,7 @@ import {
   type KindlingConf,
   type SchedulerBackend,
   type TaskSchedulerOptions,
-} from '@kindling/core';
+} from '@kindling/core/cluster-manager';
 import { SpawnLauncher } from './spawn-launcher.js';
 
 const SPAWN_URL = /^spawn:\/\/([0-9]+)$/;

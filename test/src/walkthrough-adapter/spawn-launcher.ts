@@ -9,7 +9,7 @@ import {
   type CoarseGrainedSchedulerBackend,
   type ExecutorLauncher,
   type ExecutorLossReason,
-} from '@kindling/core';
+} from '@kindling/core/cluster-manager';
 
 type Exit = { code: number | null; signal: string | null };
 

@@ -20,7 +20,7 @@ import { shuffledDefinition } from '../rdd/shuffled.js';
 import { AccumulatorRegistry } from '../shared/accumulator-registry.js';
 import { BlockManagerMaster } from './block-manager-master.js';
 import { DAGScheduler } from './dag-scheduler.js';
-import { fakeContext, FakeTaskSubmitter } from './fake-task-submitter.js';
+import { fakeContext, FakeTaskSubmitter } from './fake-task-submitter.test-helper.js';
 import { MapOutputTracker } from './map-output-tracker.js';
 import type { StagePlan } from './stage-plan.js';
 import { TaskBinaryRegistry } from './task-binary-registry.js';
