@@ -33,6 +33,12 @@ export { ExecutorAddressBook, type ExecutorAddress } from './cluster/executor-ad
 export { rpcSettings, type RpcSettings } from './cluster/rpc-settings.js';
 export { parseMemoryMiB, parseByteSize, parseDurationMs } from './conf/units.js';
 export { coalescedMicrotask } from './util/coalesced-microtask.js';
+// Core's authenticated RPC, for adapters' own daemons and messages (one transport for everything).
+export { RpcServer, type RpcServerOptions } from './rpc/rpc-server.js';
+export { connectRpc, type ConnectRpcOptions } from './rpc/connect-rpc.js';
+export { registerRpcMessages } from './rpc/proto-messages.js';
+export type { Reply, RpcConnectionLike, RpcMessage } from './rpc/rpc-types.js';
+export { AuthenticationError, RemoteError, RpcConnectionError, RpcTimeoutError } from './rpc/rpc-errors.js';
 // What adapters need of the user-facing API, so they import one entry point only.
 export { KindlingConf } from './conf/kindling-conf.js';
 export * from './errors.js';

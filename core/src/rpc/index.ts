@@ -18,7 +18,7 @@ export {
   MAX_FRAME_CONF_KEY,
   encodeFrame,
 } from './frame-codec.js';
-export { type Envelope, decodeEnvelope, encodeEnvelope, isMessageType, messageTypes } from './proto-messages.js';
+export { type Envelope, decodeEnvelope, encodeEnvelope, isMessageType, messageTypes, registerRpcMessages } from './proto-messages.js';
 export { DEFAULT_ASK_TIMEOUT_MS, RpcConnection, type RpcConnectionOptions, formatHostPort } from './rpc-connection.js';
 export { AuthenticationError, RemoteError, RpcConnectionError, RpcTimeoutError } from './rpc-errors.js';
 export { RpcServer, type RpcServerOptions } from './rpc-server.js';
