@@ -66,9 +66,10 @@ export async function packApplication(o: PackApplicationOptions): Promise<Packed
 
   const fingerprint = fingerprintOf(inputs, manifestText);
   const fpFile = path.join(cacheDir, 'fingerprints', fingerprint);
-  const known = memo.get(fingerprint) ?? cachedPackage(cacheDir, fpFile, contents.entry, inputs.length + 1);
+  const memoKey = `${cacheDir}\0${fingerprint}`;
+  const known = memo.get(memoKey) ?? cachedPackage(cacheDir, fpFile, contents.entry, inputs.length + 1);
   if (known) {
-    memo.set(fingerprint, known);
+    memo.set(memoKey, known);
     return known;
   }
 
@@ -93,7 +94,7 @@ export async function packApplication(o: PackApplicationOptions): Promise<Packed
       fromCache: false,
       fileCount: all.length,
     };
-    memo.set(fingerprint, { ...packed, fromCache: true });
+    memo.set(memoKey, { ...packed, fromCache: true });
     return packed;
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });
