@@ -141,6 +141,7 @@ function exchange(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
   const limit = decoder.maxFrameBytes;
   decoder.maxFrameBytes = Math.min(limit, PRE_AUTH_MAX_FRAME_BYTES);
+  decoder.limitName = 'the limit for peers that have not authenticated';
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     const finish = (error?: unknown): void => {
@@ -149,6 +150,7 @@ function exchange(
       clearTimeout(timer);
       socket.off('data', onData).off('close', onClose).off('error', onError);
       decoder.maxFrameBytes = limit;
+      decoder.limitName = undefined;
       // Until the connection attaches its handlers, or while we close, an error must not crash the process.
       socket.on('error', () => {});
       if (error === undefined) {
