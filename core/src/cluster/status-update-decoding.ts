@@ -1,4 +1,4 @@
-import { ProtocolError } from '../errors.js';
+import { ProtocolError, serializeError } from '../errors.js';
 import { decodeTaskFailure, decodeTaskResult } from '../executor/task-result-codec.js';
 import type { TaskState } from '../scheduler/task-state.js';
 import type { TaskStatusUpdate } from '../scheduler/task-status-update.js';
@@ -26,6 +26,6 @@ export function decodeStatusUpdate(executorId: string, taskId: number, state: Ta
       `The ${state === 'FINISHED' ? 'result' : 'failure report'} of task ${taskId} from executor ${executorId} could not be decoded: ` +
         `${(e as Error).message}`,
     );
-    return { state: 'FAILED', reason: { kind: 'result-lost', message: error.message } };
+    return { state: 'FAILED', reason: { kind: 'exception', error: serializeError(error) } };
   }
 }

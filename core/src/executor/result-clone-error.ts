@@ -20,7 +20,7 @@ export function resultNotCloneable(value: unknown, plan: StagePlan, cause: Error
   const spec = plan.output.kind === 'result' ? plan.output.spec : undefined;
   const action = spec ? (spec.callSite ?? spec.action) : 'the shuffle write';
   const last = plan.nodes[plan.nodes.length - 1];
-  const producer = last ? ` of the records from ${last.kind} (RDD ${last.rddId})` : '';
+  const producer = last ? ` over the records of ${last.site ?? `${last.kind} (RDD ${last.rddId})`}` : '';
   const found = findUncloneable(value, 'result', 0, new Set());
   const where = found ? ` ${found.path} is ${found.what}` : ` ${cause.message}`;
   const error = new ResultNotCloneableError(
