@@ -20,6 +20,8 @@ export const DEFAULT_CLUSTER_MANAGER_MODULES = [
 /** Loads adapters into an Inversify container and picks one by master URL. */
 export class ClusterManagerRegistry {
   readonly container = new Container();
+  /** Default adapter packages that fromConf found installed. */
+  private readonly installed = new Set<string>();
 
   /** Binds the managers of an adapter module (anything exporting `clusterManagerModule`). */
   loadModule(module: ContainerModule): void {
@@ -35,7 +37,7 @@ export class ClusterManagerRegistry {
     const matches = this.managers().filter((m) => m.canCreate(masterUrl));
     if (matches.length === 0) {
       const needed = packageForMasterUrl(masterUrl);
-      if (needed) {
+      if (needed && !this.installed.has(needed.pkg)) {
         throw new MasterUrlError(
           `Master URL '${masterUrl}' needs the ${needed.name} cluster manager, which is not installed. ` +
             `Install it (npm install ${needed.pkg}) in your application, or name its module in kindling.clusterManagers.`,
@@ -59,7 +61,9 @@ export class ClusterManagerRegistry {
     const registry = new ClusterManagerRegistry();
     for (const spec of DEFAULT_CLUSTER_MANAGER_MODULES) {
       const mod = await importIfInstalled(spec);
-      if (mod) registry.loadModule(moduleOf(mod, spec));
+      if (!mod) continue;
+      registry.loadModule(moduleOf(mod, spec));
+      registry.installed.add(spec);
     }
     const extra = (conf.get('kindling.clusterManagers') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     for (const spec of extra) {

@@ -263,7 +263,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     });
     this.context.executorAddresses.set(executorId, { host, blockPort: Number(p['blockPort']), localDir: String(p['localDir']) });
     reply('ack', {});
-    (conn as { trust?: () => void }).trust?.();
+    conn.trust?.(); // a registered executor may send full-size frames (results)
     this.launcher?.executorRegistered?.(executorId);
     this.context.scheduler.executorAdded(executorId, host, cores);
     const waiters = this.registrationWaiters;

@@ -79,7 +79,9 @@ export function clientHandshake(socket: Socket, decoder: FrameDecoder, opts: Han
     if (env.type === 'authChallenge' && clientNonce === undefined) {
       if (secret === undefined) {
         throw new AuthenticationError(
-          `Server ${peer} requires authentication but kindling.authenticate is off; set kindling.authenticate.secret`,
+          `Server ${peer} requires authentication but kindling.authenticate is off here (no secret). An executor gets ` +
+            "its application's secret from its launcher in KINDLING_AUTH_SECRET; elsewhere set KINDLING_AUTH_SECRET or " +
+            'kindling.authenticate.secret.file to the shared secret',
         );
       }
       serverNonce = env.payload['nonce'] as Uint8Array;
