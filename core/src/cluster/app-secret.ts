@@ -91,15 +91,12 @@ function warnIfReadableByOthers(file: string): void {
   }
 }
 
-const warnedOff = new Set<string>();
-
 /**
- * Says once per process and component that authentication is off, with the risk and the fix.
- * Daemons and the driver call it when they start listening.
+ * Says that authentication is off, with the risk and the fix. The driver and daemons call it
+ * once, when they start listening (never per connection).
  */
 export function warnIfAuthenticationOff(secret: string | undefined, component: string, address: string): void {
-  if (secret !== undefined || warnedOff.has(component)) return;
-  warnedOff.add(component);
+  if (secret !== undefined) return;
   process.emitWarning(
     `Authentication is off for the ${component} at ${address} (kindling.authenticate=false). Anyone who can reach ` +
       'that port (any local user; any host if it is not bound to loopback) can pose as an executor: read the app ' +
