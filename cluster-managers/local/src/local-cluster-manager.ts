@@ -1,6 +1,8 @@
 import { injectable } from 'inversify';
 import {
   CoarseGrainedSchedulerBackend,
+  executorEnvFromConf,
+  executorNodeFromConf,
   MasterUrlError,
   rpcSettings,
   type BackendContext,
@@ -59,6 +61,10 @@ export class LocalClusterManager implements ClusterManager {
             secret: rpcSettings(context.conf).secret,
             localRoot: context.conf.get('kindling.local.dir'),
             maxExecutorRetries: context.conf.getInt('kindling.deploy.maxExecutorRetries', 10),
+            appPackage: () => context.appPackage(),
+            packageDir: context.conf.get('kindling.executor.packageDir'),
+            node: executorNodeFromConf(context.conf, process.execPath),
+            env: executorEnvFromConf(context.conf),
           },
           backend,
         ),
