@@ -46,6 +46,9 @@ export { ExecutorAddressBook, type ExecutorAddress } from './cluster/executor-ad
 export { rpcSettings, type RpcSettings } from './cluster/rpc-settings.js';
 export { parseMemoryMiB, parseByteSize, parseDurationMs } from './conf/units.js';
 export { coalescedMicrotask } from './util/coalesced-microtask.js';
+export { createOwnedTempDir, removeOrphans, type OwnedTempDir } from './util/owned-temp-dir.js';
+export { RateLimitedLog } from './util/rate-limited-log.js';
+export { warnIfAuthenticationOff, SECRET_ENV } from './cluster/app-secret.js';
 // Core's authenticated RPC, for adapters' own daemons and messages (one transport for everything).
 export { RpcServer, type RpcServerOptions } from './rpc/rpc-server.js';
 export { connectRpc, type ConnectRpcOptions } from './rpc/connect-rpc.js';

@@ -178,7 +178,7 @@ describe('kindling.driver.maxResultSize', function () {
           (e: unknown) => e as Error,
         );
       expect(err).to.be.instanceOf(JobFailedError);
-      expect(err!.message).to.match(/^Job aborted due to stage failure: Total size of serialized results of \d+ tasks \([\d.]+ KiB\) is bigger than kindling\.driver\.maxResultSize \(64\.0 KiB\)/);
+      expect(err!.message).to.match(/^Job aborted due to stage failure: Total size of serialized results of \d+ tasks \([\d.]+ KiB, [\d,]+ bytes\) is bigger than kindling\.driver\.maxResultSize \(64\.0 KiB, 65,536 bytes\)/);
       expect(err!.message).to.contain('return less data');
       expect(await kc.parallelize(big, 4).count()).to.equal(4000);
       expect(await kc.parallelize(big, 4).take(3)).to.deep.equal(big.slice(0, 3));

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  createOwnedTempDir,
   executorCommand,
   executorExitReason,
   inheritedNodeOptions,
@@ -10,6 +11,7 @@ import {
   type CoarseGrainedSchedulerBackend,
   type ExecutorLauncher,
   type ExecutorLossReason,
+  type OwnedTempDir,
 } from '@kindling/core/cluster-manager';
 
 interface ExecutorProcess {
@@ -51,6 +53,7 @@ export class LocalClusterLauncher implements ExecutorLauncher {
   private readonly processes = new Map<string, ExecutorProcess>();
   private readonly exits = new Map<string, { code: number | null; signal: string | null }>();
   private readonly workRoot: string;
+  private readonly workDir: OwnedTempDir;
   private readonly maxRetries: number;
   private stopped = false;
   private appPackage: AppPackage | undefined;
@@ -65,9 +68,13 @@ export class LocalClusterLauncher implements ExecutorLauncher {
     private readonly backend: Pick<CoarseGrainedSchedulerBackend, 'executorProcessExited' | 'applicationFailed'>,
   ) {
     this.maxRetries = options.maxExecutorRetries ?? MAX_EXECUTOR_RETRIES;
-    const root = options.localRoot ?? os.tmpdir();
-    fs.mkdirSync(root, { recursive: true });
-    this.workRoot = fs.mkdtempSync(path.join(root, `kindling-local-cluster-`));
+    // Removed at exit even without kc.stop(); a kill -9'd app's is removed by the next start.
+    this.workDir = createOwnedTempDir(options.localRoot ?? os.tmpdir(), 'kindling-local-cluster-');
+    this.workRoot = this.workDir.path;
+    // At exit, executors must not keep writing into the directory being removed.
+    this.workDir.beforeRemove(() => {
+      for (const p of this.processes.values()) p.child.kill('SIGKILL');
+    });
     this.packageDir = options.packageDir ?? defaultPackageDir(os.tmpdir());
   }
 
@@ -127,7 +134,7 @@ export class LocalClusterLauncher implements ExecutorLauncher {
         }
       }),
     );
-    fs.rmSync(this.workRoot, { recursive: true, force: true });
+    this.workDir.remove();
   }
 
   /** Like a standalone master: keep the requested number of executors, but give up on a crash loop. */

@@ -4,7 +4,6 @@ import {
   executorEnvFromConf,
   executorNodeFromConf,
   MasterUrlError,
-  parseMemoryMiB,
   rpcSettings,
   type BackendContext,
   type ClusterManager,
@@ -32,7 +31,7 @@ export class LocalClusterManager implements ClusterManager {
     if (isLocalClusterUrl(masterUrl)) {
       const cluster = parseLocalClusterUrl(masterUrl);
       // Spark's check; when kindling.executor.memory is unset we size executors to M instead of 1g.
-      const requested = conf.has('kindling.executor.memory') ? parseMemoryMiB(conf.get('kindling.executor.memory')!) : undefined;
+      const requested = conf.has('kindling.executor.memory') ? conf.getMemoryMiB('kindling.executor.memory', '1g') : undefined;
       if (requested !== undefined && requested > cluster.memoryPerExecutorMiB) {
         throw new MasterUrlError(
           `Asked to launch cluster with ${cluster.memoryPerExecutorMiB} MiB/worker but requested ${requested} MiB/executor`,
@@ -49,7 +48,6 @@ export class LocalClusterManager implements ClusterManager {
     if (!isLocalClusterUrl(masterUrl)) return new LocalSchedulerBackend(context, parseLocalMasterUrl(masterUrl).threads);
     const cluster = parseLocalClusterUrl(masterUrl);
     const appId = `local-cluster-${Date.now()}`;
-    const secret = rpcSettings(context.conf).secret;
     return new CoarseGrainedSchedulerBackend(
       context,
       (driverUrl, backend) =>
@@ -58,8 +56,9 @@ export class LocalClusterManager implements ClusterManager {
             driverUrl,
             appId,
             coresPerExecutor: cluster.coresPerExecutor,
-            memoryPerExecutorMiB: parseMemoryMiB(context.conf.get('kindling.executor.memory', `${cluster.memoryPerExecutorMiB}m`)),
-            secret,
+            memoryPerExecutorMiB: context.conf.getMemoryMiB('kindling.executor.memory', `${cluster.memoryPerExecutorMiB}m`),
+            // The backend generated a per-application secret unless one is configured (or auth is off).
+            secret: rpcSettings(context.conf).secret,
             localRoot: context.conf.get('kindling.local.dir'),
             maxExecutorRetries: context.conf.getInt('kindling.deploy.maxExecutorRetries', 10),
             appPackage: () => context.appPackage(),

@@ -1,5 +1,6 @@
 import { ClusterManagerError, KindlingError, serializeError } from '../errors.js';
-import { decodeTaskFailure, decodeTaskResult } from '../executor/task-result-codec.js';
+import { secureByDefault, warnIfAuthenticationOff } from './app-secret.js';
+import { decodeStatusUpdate, UNREGISTERED_PEER_LIMITS } from './status-update-decoding.js';
 import type { RpcMessage, Reply, RpcConnectionLike } from '../rpc/rpc-types.js';
 import { RpcServer } from '../rpc/rpc-server.js';
 import type { ExecutorLossReason } from '../scheduler/executor-loss-reason.js';
@@ -59,6 +60,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     private readonly options: CoarseGrainedOptions,
   ) {
     this.taskCpus = context.conf.getInt('kindling.task.cpus', 1);
+    secureByDefault(context.conf); // before anyone reads rpcSettings: launchers pass its secret on
     this.settings = rpcSettings(context.conf);
   }
 
@@ -80,8 +82,10 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
       secret: this.settings.secret,
       maxFrameBytes: this.settings.maxFrameBytes,
       askTimeoutMs: this.settings.heartbeatTimeoutMs,
+      untrusted: { ...UNREGISTERED_PEER_LIMITS, timeoutMs: this.settings.heartbeatTimeoutMs },
       onConnection: (conn) => this.accept(conn),
     });
+    warnIfAuthenticationOff(this.settings.secret, 'driver endpoint', this.driverUrl);
     this.launcher = this.launcherFactory(this.driverUrl, this);
     const revive = conf.getTimeMs('kindling.scheduler.revive.interval', '1s');
     this.reviveTimer = setInterval(() => this.makeOffers(), revive);
@@ -208,6 +212,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
         return;
       }
       case 'statusUpdate':
+        // Only the connection an executor registered on speaks for its tasks.
+        if (this.executors.get(String(p['executorId']))?.conn !== conn) {
+          conn.close();
+          return;
+        }
         this.statusUpdate(String(p['executorId']), Number(p['taskId']), String(p['state']) as TaskState, msg.body ?? new Uint8Array());
         return;
       case 'heartbeat': {
@@ -258,6 +267,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     });
     this.context.executorAddresses.set(executorId, { host, blockPort: Number(p['blockPort']), localDir: String(p['localDir']) });
     reply('ack', {});
+    conn.trust?.(); // a registered executor may send full-size frames (results)
     this.launcher?.executorRegistered?.(executorId);
     this.context.scheduler.executorAdded(executorId, host, cores);
     const waiters = this.registrationWaiters;
@@ -266,14 +276,9 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   private statusUpdate(executorId: string, taskId: number, state: TaskState, body: Uint8Array): void {
-    const scheduler = this.context.scheduler;
-    if (state === 'FINISHED') {
-      scheduler.statusUpdate(taskId, { state, result: decodeTaskResult(body) });
-    } else if (state === 'FAILED' || state === 'KILLED' || state === 'LOST') {
-      scheduler.statusUpdate(taskId, { state, reason: decodeTaskFailure(body) });
-    } else {
-      return;
-    }
+    const update = decodeStatusUpdate(executorId, taskId, state, body);
+    if (!update) return;
+    this.context.scheduler.statusUpdate(taskId, update);
     const e = this.executors.get(executorId);
     if (e) {
       e.freeCores += this.taskCpus;

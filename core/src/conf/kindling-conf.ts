@@ -1,5 +1,13 @@
 import { ConfigError } from '../errors.js';
-import { parseByteSize, parseDurationMs } from './units.js';
+import { parseByteSize, parseDurationMs, parseMemoryMiB } from './units.js';
+
+/** Bounds for numeric getters; the error names the key, the value and the allowed range. */
+export interface NumberBounds {
+  min?: number;
+  max?: number;
+  /** Shown after the bounds, e.g. 'MiB'. */
+  unit?: string;
+}
 
 /**
  * Application configuration: `kindling.*` keys with string values, as Spark's SparkConf.
@@ -35,20 +43,37 @@ export class KindlingConf {
     return this.values.get(key) ?? defaultValue;
   }
 
-  getInt(key: string, defaultValue: number): number {
+  getInt(key: string, defaultValue: number, bounds?: NumberBounds): number {
     const raw = this.values.get(key);
     if (raw === undefined) return defaultValue;
     const n = Number(raw.trim());
-    if (!Number.isInteger(n)) throw new ConfigError(`${key} must be an integer, got '${raw}'`);
-    return n;
+    if (!Number.isSafeInteger(n) || raw.trim() === '') {
+      throw new ConfigError(`${key} must be an integer${describeBounds(bounds)}, got '${raw}'; set ${key} to a whole number`);
+    }
+    return checkBounds(key, raw, n, bounds);
   }
 
-  getNumber(key: string, defaultValue: number): number {
+  getNumber(key: string, defaultValue: number, bounds?: NumberBounds): number {
     const raw = this.values.get(key);
     if (raw === undefined) return defaultValue;
     const n = Number(raw.trim());
-    if (!Number.isFinite(n)) throw new ConfigError(`${key} must be a number, got '${raw}'`);
-    return n;
+    if (!Number.isFinite(n) || raw.trim() === '') throw new ConfigError(`${key} must be a number${describeBounds(bounds)}, got '${raw}'`);
+    return checkBounds(key, raw, n, bounds);
+  }
+
+  /** Memory in Spark's notation where a bare number means MiB ("512", "512m", "2g"). */
+  getMemoryMiB(key: string, defaultValue: string): number {
+    const raw = this.values.get(key) ?? defaultValue;
+    let mib: number;
+    try {
+      mib = parseMemoryMiB(raw);
+    } catch (e) {
+      throw new ConfigError(`${key}: ${(e as Error).message}`);
+    }
+    if (!Number.isSafeInteger(mib) || mib < 1) {
+      throw new ConfigError(`${key} must be at least 1 MiB, got '${raw}'; use e.g. ${key}=512m or 2g`);
+    }
+    return mib;
   }
 
   getBoolean(key: string, defaultValue: boolean): boolean {
@@ -91,4 +116,19 @@ export class KindlingConf {
   clone(): KindlingConf {
     return new KindlingConf(this.toRecord());
   }
+}
+
+function describeBounds(bounds: NumberBounds | undefined): string {
+  if (!bounds || (bounds.min === undefined && bounds.max === undefined)) return '';
+  const unit = bounds.unit ? ` ${bounds.unit}` : '';
+  if (bounds.max === undefined) return ` >= ${bounds.min}${unit}`;
+  if (bounds.min === undefined) return ` <= ${bounds.max}${unit}`;
+  return ` between ${bounds.min} and ${bounds.max}${unit}`;
+}
+
+function checkBounds(key: string, raw: string, n: number, bounds: NumberBounds | undefined): number {
+  if (bounds && ((bounds.min !== undefined && n < bounds.min) || (bounds.max !== undefined && n > bounds.max))) {
+    throw new ConfigError(`${key} must be${describeBounds(bounds)}, got '${raw}'; change ${key} or remove it for the default`);
+  }
+  return n;
 }

@@ -4,6 +4,7 @@ import { captureFunction } from '../closure/function-spec.js';
 import { ClusterManagerRegistry } from '../cluster/cluster-manager-registry.js';
 import type { DriverEndpoint } from '../cluster/driver-endpoint.js';
 import { ExecutorAddressBook } from '../cluster/executor-address-book.js';
+import { checkConf } from '../conf/config-checks.js';
 import { KindlingConf } from '../conf/kindling-conf.js';
 import { IllegalArgumentError, IllegalStateError, SerializationError } from '../errors.js';
 import type { KindlingListener } from '../listener/kindling-listener.js';
@@ -16,6 +17,7 @@ import type { ResultSpec } from '../rdd/result-spec.js';
 import { callSiteLabel } from '../rdd/ship.js';
 import { textFileDefinition } from '../rdd/text-file.js';
 import '../rdd/all-kinds.js';
+import { checkSliceCount } from './slice-limit.js';
 import { BlockManagerMaster } from '../scheduler/block-manager-master.js';
 import { DAGScheduler } from '../scheduler/dag-scheduler.js';
 import { MapOutputTracker } from '../scheduler/map-output-tracker.js';
@@ -88,6 +90,7 @@ export class KindlingContext {
     const name = options.appName ?? process.env['KINDLING_APP_NAME'] ?? conf.get('kindling.app.name') ?? 'kindling-app';
     conf.set('kindling.app.name', name);
     conf.setIfMissing('kindling.app.root', process.cwd());
+    checkConf(conf);
     const kc = new KindlingContext(conf);
     await kc.startScheduling();
     return kc;
@@ -186,7 +189,7 @@ export class KindlingContext {
 
   parallelize<T>(data: readonly T[], numSlices?: number): RDD<T> {
     const { label } = callSiteLabel();
-    const n = numSlices ?? this.defaultParallelism;
+    const n = checkSliceCount(numSlices ?? this.defaultParallelism, 'parallelize', data.length);
     const cloneError = data.length > 0 ? this.cloneCheck(data) : undefined;
     return this.makeRdd(parallelCollectionDefinition(data, n), `parallelize at ${label}`, cloneError ? [cloneError] : []);
   }
@@ -194,7 +197,8 @@ export class KindlingContext {
   /** Numbers from start (inclusive) to end (exclusive) by step, generated on the executors. */
   range(start: number, end: number, step = 1, numSlices?: number): RDD<number> {
     const { label } = callSiteLabel();
-    return this.makeRdd(rangeDefinition({ start, end, step, numSlices: numSlices ?? this.defaultParallelism }), `range at ${label}`);
+    const n = checkSliceCount(numSlices ?? this.defaultParallelism, 'range');
+    return this.makeRdd(rangeDefinition({ start, end, step, numSlices: n }), `range at ${label}`);
   }
 
   /** Lines of a file or of every visible file in a directory, split by byte ranges. */

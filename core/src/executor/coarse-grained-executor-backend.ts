@@ -8,6 +8,7 @@ import { BlockTransferClient } from '../rpc/block-transfer-client.js';
 import { BlockTransferServer } from '../rpc/block-transfer-server.js';
 import { connectRpc } from '../rpc/rpc-server.js';
 import type { RpcConnectionLike, RpcMessage } from '../rpc/rpc-types.js';
+import { DriverLiveness } from './driver-liveness.js';
 import { taskDescriptionOf } from './task-description-codec.js';
 import { Executor } from './executor.js';
 import { useUnpackedPackage } from '../packaging/unpacked-app.js';
@@ -28,7 +29,7 @@ export class CoarseGrainedExecutorBackend {
   private executor: Executor | undefined;
   private blockServer: BlockTransferServer | undefined;
   private blockClient: BlockTransferClient | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private heartbeat: DriverLiveness | undefined;
   private stopping = false;
   private exitResolve!: (code: number) => void;
   /** Resolves with the process exit code. */
@@ -101,9 +102,13 @@ export class CoarseGrainedExecutorBackend {
     conn.onMessage((msg) => this.handle(msg));
     // 3. Only now does the driver start offering this executor's cores.
     conn.send('launchedExecutor', { executorId: this.args.executorId });
-    this.heartbeat = setInterval(() => {
-      if (!conn.closed) conn.send('heartbeat', { executorId: this.args.executorId, activeTasks: this.executor?.activeTasks ?? 0 });
-    }, settings.heartbeatIntervalMs);
+    this.heartbeat = new DriverLiveness({
+      conn,
+      intervalMs: settings.heartbeatIntervalMs,
+      timeoutMs: settings.heartbeatTimeoutMs,
+      heartbeat: () => ({ executorId: this.args.executorId, activeTasks: this.executor?.activeTasks ?? 0 }),
+      onDriverLost: (message) => void this.shutdown(1, message),
+    });
   }
 
   private handle(msg: RpcMessage): void {
@@ -133,7 +138,7 @@ export class CoarseGrainedExecutorBackend {
     if (this.stopping) return;
     this.stopping = true;
     if (reason) process.stderr.write(`kindling-executor ${this.args.executorId}: ${reason}\n`);
-    clearInterval(this.heartbeat);
+    this.heartbeat?.stop();
     await this.executor?.stop().catch(() => undefined);
     await this.blockServer?.close().catch(() => undefined);
     this.blockClient?.close();

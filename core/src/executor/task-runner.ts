@@ -24,6 +24,7 @@ import { storageLevelByName } from '../storage/storage-level.js';
 import type { SyncCaller } from './sync-channel.js';
 import { ShuffleBlockResolver } from './shuffle-block-resolver.js';
 import { loadModule } from '../closure/module-loader.js';
+import { DETERMINISTIC_FAILURE, resultNotCloneable } from './result-clone-error.js';
 
 /** A stage plan turned into runnable functions, cached per task thread. */
 interface LoadedPlan {
@@ -92,7 +93,12 @@ export class TaskRunner {
       } else {
         value = this.writeMapOutput(task, loaded, records, tc);
       }
-      const valueBytes = v8.serialize(value);
+      let valueBytes: Uint8Array;
+      try {
+        valueBytes = v8.serialize(value);
+      } catch (e) {
+        throw resultNotCloneable(value, loaded.plan, e as Error);
+      }
       const accumulatorUpdates = [...this.accumulators.values()]
         .filter((a) => a.hasUpdate)
         .map((a) => ({ id: a.id, value: a.value }));
@@ -253,5 +259,6 @@ function failureReason(e: unknown): TaskEndReason {
       message: f.message,
     };
   }
-  return { kind: 'exception', error: serializeError(e) };
+  const deterministic = (e as { kindlingFailure?: string } | undefined)?.kindlingFailure === DETERMINISTIC_FAILURE;
+  return deterministic ? { kind: 'exception', error: serializeError(e), deterministic } : { kind: 'exception', error: serializeError(e) };
 }

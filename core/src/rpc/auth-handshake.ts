@@ -79,7 +79,9 @@ export function clientHandshake(socket: Socket, decoder: FrameDecoder, opts: Han
     if (env.type === 'authChallenge' && clientNonce === undefined) {
       if (secret === undefined) {
         throw new AuthenticationError(
-          `Server ${peer} requires authentication but kindling.authenticate is off; set kindling.authenticate.secret`,
+          `Server ${peer} requires authentication but kindling.authenticate is off here (no secret). An executor gets ` +
+            "its application's secret from its launcher in KINDLING_AUTH_SECRET; elsewhere set KINDLING_AUTH_SECRET or " +
+            'kindling.authenticate.secret.file to the shared secret',
         );
       }
       serverNonce = env.payload['nonce'] as Uint8Array;
@@ -141,6 +143,7 @@ function exchange(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_AUTH_TIMEOUT_MS;
   const limit = decoder.maxFrameBytes;
   decoder.maxFrameBytes = Math.min(limit, PRE_AUTH_MAX_FRAME_BYTES);
+  decoder.limitName = 'the limit for peers that have not authenticated';
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     const finish = (error?: unknown): void => {
@@ -149,6 +152,7 @@ function exchange(
       clearTimeout(timer);
       socket.off('data', onData).off('close', onClose).off('error', onError);
       decoder.maxFrameBytes = limit;
+      decoder.limitName = undefined;
       // Until the connection attaches its handlers, or while we close, an error must not crash the process.
       socket.on('error', () => {});
       if (error === undefined) {

@@ -31,7 +31,8 @@ export function checkMaxFrameBytes(maxFrameBytes: number): number {
   return maxFrameBytes;
 }
 
-export function frameTooLargeMessage(bytes: number, maxFrameBytes: number): string {
+export function frameTooLargeMessage(bytes: number, maxFrameBytes: number, limitName?: string): string {
+  if (limitName !== undefined) return `Frame of ${bytes} bytes exceeds ${limitName} (${maxFrameBytes} bytes)`;
   return (
     `Frame of ${bytes} bytes exceeds ${MAX_FRAME_CONF_KEY} (${maxFrameBytes} bytes); ` +
     'raise the limit or send less data (use a broadcast variable for large values)'
@@ -69,6 +70,9 @@ export class FrameDecoder {
   private offset = 0; // read position inside chunks[head]
   private buffered = 0;
   private failure: ProtocolError | undefined;
+
+  /** What a temporarily lowered limit is called in errors; undefined = the configured limit. */
+  limitName: string | undefined;
 
   /** Mutable so a connection can use a small limit until its peer has authenticated. */
   constructor(public maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES) {
@@ -115,7 +119,7 @@ export class FrameDecoder {
     } else if (total < HEADER_LENGTH_BYTES) {
       problem = `Malformed frame: declared length ${total} is shorter than the 4-byte header length field`;
     } else if (total > this.maxFrameBytes) {
-      problem = frameTooLargeMessage(total, this.maxFrameBytes);
+      problem = frameTooLargeMessage(total, this.maxFrameBytes, this.limitName);
     } else if (headerLength !== undefined && headerLength > total - HEADER_LENGTH_BYTES) {
       problem =
         `Malformed frame: header length ${headerLength} exceeds the frame's ${total - HEADER_LENGTH_BYTES} bytes ` +

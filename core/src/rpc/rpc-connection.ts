@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import { IllegalStateError, ProtocolError } from '../errors.js';
 import { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameDecoder, type Frame } from './frame-codec.js';
 import { decodeEnvelope, encodeEnvelope } from './proto-messages.js';
+import { remoteSafeErrorPayload } from './remote-safe-error.js';
 import { errorPayload, RemoteError, RpcConnectionError, RpcTimeoutError } from './rpc-errors.js';
 import type { Reply, RpcConnectionLike, RpcMessage } from './rpc-types.js';
 
@@ -25,6 +26,18 @@ export interface RpcConnectionOptions {
   decoder?: FrameDecoder;
   /** Where failures nobody awaits (one-way message handlers) are reported. */
   log?: (message: string) => void;
+  /**
+   * Limits until trust() is called, for peers that did not authenticate (authentication off):
+   * a small frame cap, and a deadline by which the peer must have earned trust.
+   */
+  untrusted?: UntrustedLimits;
+}
+
+export interface UntrustedLimits {
+  maxFrameBytes: number;
+  timeoutMs: number;
+  /** What the peer must do to be trusted, for the error messages (e.g. 'registered as an executor'). */
+  until: string;
 }
 
 type MessageHandler = (msg: RpcMessage, reply: Reply) => void | Promise<void>;
@@ -58,6 +71,7 @@ export class RpcConnection implements RpcConnectionLike {
   private closedByPeer = true;
   readonly whenClosed: Promise<void>;
   private markClosed!: () => void;
+  private untrustedTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -69,6 +83,7 @@ export class RpcConnection implements RpcConnectionLike {
     this.askTimeoutMs = opts.askTimeoutMs ?? DEFAULT_ASK_TIMEOUT_MS;
     this.log = opts.log ?? ((m) => console.warn(m));
     this.whenClosed = new Promise((resolve) => (this.markClosed = resolve));
+    if (opts.untrusted) this.limitUntrusted(opts.untrusted);
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -89,6 +104,28 @@ export class RpcConnection implements RpcConnectionLike {
 
   get closed(): boolean {
     return this.state !== 'open';
+  }
+
+  /** False while the untrusted limits apply. */
+  get trusted(): boolean {
+    return this.decoder.limitName === undefined;
+  }
+
+  /** Lifts the untrusted limits: the peer proved who it is (e.g. registered as an executor). */
+  trust(): void {
+    clearTimeout(this.untrustedTimer);
+    this.untrustedTimer = undefined;
+    this.decoder.maxFrameBytes = this.maxFrameBytes;
+    this.decoder.limitName = undefined;
+  }
+
+  private limitUntrusted(limits: UntrustedLimits): void {
+    this.decoder.maxFrameBytes = Math.min(this.maxFrameBytes, limits.maxFrameBytes);
+    this.decoder.limitName = `the limit for peers that have not ${limits.until}`;
+    this.untrustedTimer = setTimeout(() => {
+      this.fail(new ProtocolError(`the peer has not ${limits.until} within ${limits.timeoutMs} ms`));
+    }, limits.timeoutMs);
+    this.untrustedTimer.unref();
   }
 
   send(type: string, payload: Record<string, unknown>, body?: Uint8Array): void {
@@ -229,7 +266,7 @@ export class RpcConnection implements RpcConnectionLike {
       if (requestId !== 0 && !replied && this.state === 'open') {
         replied = true;
         try {
-          this.write('error', errorPayload(e), undefined, 0, requestId);
+          this.write('error', remoteSafeErrorPayload(e), undefined, 0, requestId);
           return;
         } catch (e2) {
           e = e2;
@@ -269,6 +306,7 @@ export class RpcConnection implements RpcConnectionLike {
   private finish(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.untrustedTimer);
     this.rejectPending();
     this.early = [];
     for (const handler of this.closeHandlers.splice(0)) {

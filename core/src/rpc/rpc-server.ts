@@ -5,8 +5,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { serverHandshake } from './auth-handshake.js';
 import { DEFAULT_MAX_FRAME_BYTES, FrameDecoder, checkMaxFrameBytes } from './frame-codec.js';
-import { formatHostPort, RpcConnection } from './rpc-connection.js';
+import { formatHostPort, RpcConnection, type UntrustedLimits } from './rpc-connection.js';
 import { RpcConnectionError } from './rpc-errors.js';
+import { RateLimitedLog } from '../util/rate-limited-log.js';
 
 // The client side lives in its own file; importers expect both here.
 export { connectRpc, type ConnectRpcOptions } from './connect-rpc.js';
@@ -24,6 +25,12 @@ export interface RpcServerOptions {
   askTimeoutMs?: number;
   /** A peer must authenticate within this; default 10 s. */
   authTimeoutMs?: number;
+  /**
+   * Without a secret, connections start with these limits until the handler calls conn.trust()
+   * (the driver: once the peer registered as an executor). Ignored with a secret: the handshake
+   * already ran under a tiny frame cap and a timeout.
+   */
+  untrusted?: UntrustedLimits;
   /** Called once per authenticated connection; register conn.onMessage here. */
   onConnection(conn: RpcConnection): void;
   /** Refused connections and handler failures; default console.warn. */
@@ -35,6 +42,8 @@ export class RpcServer {
   private readonly handshaking = new Set<Socket>();
   private closing: Promise<void> | undefined;
   private readonly log: (message: string) => void;
+  /** Refused and dropped connections: a flood of them must not flood the log. */
+  private readonly refusals: RateLimitedLog;
 
   private constructor(
     private readonly server: Server,
@@ -43,6 +52,7 @@ export class RpcServer {
     readonly port: number,
   ) {
     this.log = opts.log ?? ((m) => console.warn(m));
+    this.refusals = new RateLimitedLog(this.log, `refused or dropped connections to ${formatHostPort(host, port)}`);
   }
 
   static listen(opts: RpcServerOptions): Promise<RpcServer> {
@@ -79,6 +89,7 @@ export class RpcServer {
       for (const conn of conns) conn.close();
       await Promise.all(conns.map((c) => c.whenClosed));
       await listenerClosed;
+      this.refusals.flush();
     })();
     return this.closing;
   }
@@ -99,9 +110,13 @@ export class RpcServer {
           socket.destroy();
           return;
         }
-        const conn = new RpcConnection(socket, { peer, decoder, askTimeoutMs, log: this.log });
+        const untrusted = secret === undefined ? this.opts.untrusted : undefined;
+        const conn = new RpcConnection(socket, { peer, decoder, askTimeoutMs, log: this.log, untrusted });
         this.conns.add(conn);
-        conn.onClose(() => this.conns.delete(conn));
+        conn.onClose((error) => {
+          this.conns.delete(conn);
+          if (error && !conn.trusted && !this.closing) this.refusals.log(`Dropped RPC connection from ${peer}: ${error.message}`);
+        });
         try {
           this.opts.onConnection(conn);
         } catch (e) {
@@ -111,7 +126,7 @@ export class RpcServer {
       },
       (e: Error) => {
         this.handshaking.delete(socket);
-        if (!this.closing) this.log(`Refused RPC connection from ${peer}: ${e.message}`);
+        if (!this.closing) this.refusals.log(`Refused RPC connection from ${peer}: ${e.message}`);
       },
     );
   }

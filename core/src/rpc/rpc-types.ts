@@ -23,4 +23,6 @@ export interface RpcConnectionLike {
   onMessage(handler: (msg: RpcMessage, reply: Reply) => void | Promise<void>): void;
   onClose(handler: (error?: Error) => void): void;
   close(): void;
+  /** Lifts limits for peers that have not proved who they are (see RpcServerOptions.untrusted). */
+  trust?(): void;
 }

@@ -15,7 +15,12 @@ export function addResultBytes(job: ActiveJob, result: DirectTaskResult, maxByte
   );
 }
 
+/** Rounded for reading, plus the exact count: 1.0 MiB and 1.0 MiB must not look equal. */
 function formatBytes(n: number): string {
+  return n < 1024 ? `${n} B` : `${roundedBytes(n)}, ${n.toLocaleString('en-US')} bytes`;
+}
+
+function roundedBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
   if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;

@@ -15,6 +15,8 @@ export interface PlanNode {
   parents: number[];
   /** Storage level name when the RDD is persisted. */
   storage?: string;
+  /** "map at app.ts:12", for errors raised on executors. */
+  site?: string;
 }
 
 /** One map output, as a reducer needs it: which executor holds it and its size per reduce partition. */
@@ -90,7 +92,7 @@ export function buildStagePlan(stage: Stage, attemptId: number, ctx: PlanContext
         );
       }
     }
-    const node: PlanNode = { rddId: rdd.id, kind: rdd.kind, args: rdd.planArgs, parents };
+    const node: PlanNode = { rddId: rdd.id, kind: rdd.kind, args: rdd.planArgs, parents, site: rdd.creationSite };
     if (rdd.storageLevel.name !== 'NONE') {
       node.storage = rdd.storageLevel.name;
       const locs = ctx.cacheLocations(rdd.id, rdd.getNumPartitions());

@@ -3,8 +3,11 @@ import type { SerializedError } from '../errors.js';
 /** Why a task attempt ended. Mirrors Spark's TaskEndReason family. */
 export type TaskEndReason =
   | { kind: 'success' }
-  /** The task's code threw. Counts towards kindling.task.maxFailures. */
-  | { kind: 'exception'; error: SerializedError }
+  /**
+   * The task's code threw. Counts towards kindling.task.maxFailures, unless `deterministic`:
+   * every attempt would fail the same way (e.g. a result that cannot be cloned), so the job fails at once.
+   */
+  | { kind: 'exception'; error: SerializedError; deterministic?: boolean }
   /** A reducer could not read map output; the DAG scheduler re-runs the map stage. Never retried as a task. */
   | {
       kind: 'fetch-failed';

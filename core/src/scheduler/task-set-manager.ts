@@ -217,6 +217,14 @@ export class TaskSetManager {
       this.zombie = true;
     }
     this.sched.listener.taskEnded(this.tasks[index]!, reason, undefined, info);
+    if (!this.zombie && reason.kind === 'exception' && reason.deterministic) {
+      this.abort(
+        `Task ${index} in stage ${this.id} failed with an error that every attempt would repeat, so it was not retried: ` +
+          `Lost task ${index}.${info.attemptNumber} in stage ${this.id} (TID ${taskId}) (${info.host} executor ${info.executorId}): ` +
+          describeTaskEndReason(reason),
+      );
+      return;
+    }
     if (!this.zombie && countsTowardsTaskFailures(reason)) {
       this.numFailures[index]!++;
       if (this.numFailures[index]! >= this.maxTaskFailures) {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** An executor process started by this test process (local-cluster), found through `ps`. */
 export interface ExecutorProcessInfo {
@@ -26,4 +27,26 @@ export function executorPid(executorId: string): number {
   const p = executorProcesses().find((e) => e.executorId === executorId);
   if (!p) throw new Error(`No executor process with id ${executorId}`);
   return p.pid;
+}
+
+/**
+ * The per-application secret a local-cluster executor was started with, read from its
+ * environment as any process of the same user could (Linux /proc). Tests use it to speak to the
+ * driver as an executor would.
+ */
+export function executorSecret(pid: number): string {
+  const env = environOf(pid);
+  const secret = env.get('KINDLING_AUTH_SECRET');
+  if (!secret) throw new Error(`Executor process ${pid} has no KINDLING_AUTH_SECRET in its environment`);
+  return secret;
+}
+
+function environOf(pid: number): Map<string, string> {
+  const raw = readFileSync(`/proc/${pid}/environ`, 'utf8');
+  return new Map(
+    raw
+      .split('\0')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
+  );
 }

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { KindlingContext } from '@kindling/core';
 import { executorCommand } from '@kindling/core/cluster-manager';
 import { connectRpc } from '@kindling/core/internal/rpc/connect-rpc';
-import { executorPid, executorProcesses } from '../helpers/executor-processes.js';
+import { executorPid, executorProcesses, executorSecret } from '../helpers/executor-processes.js';
 
 /** Runs a stray executor process against a driver and returns its exit code and stderr. */
 function strayExecutor(driverUrl: string, executorId: string, secret?: string): Promise<{ code: number | null; stderr: string }> {
@@ -30,7 +30,8 @@ describe('executor handshake on local-cluster', function () {
     const kc = await KindlingContext.create({ master: 'local-cluster[1,1,256]' });
     try {
       const [first] = executorProcesses();
-      const stray = await strayExecutor(first!.driverUrl, first!.executorId);
+      // With the app's own secret (authentication is on by default), so registration itself is what refuses it.
+      const stray = await strayExecutor(first!.driverUrl, first!.executorId, executorSecret(first!.pid));
       expect(stray.code).to.equal(1);
       expect(stray.stderr).to.contain(`Duplicate executor ID: ${first!.executorId}`);
       expect(kc.executorInfos().map((e) => e.executorId)).to.deep.equal([first!.executorId]);

@@ -52,6 +52,7 @@ export class SpawnClusterManager implements ClusterManager {
           {
             driverUrl,
             appId,
+            // Read here, not earlier: the backend has made a per-application secret by now.
             secret: rpcSettings(conf).secret,
             memoryMiB: conf.has('kindling.executor.memory') ? parseMemoryMiB(conf.get('kindling.executor.memory')!) : undefined,
             localRoot: conf.get('kindling.local.dir'),
