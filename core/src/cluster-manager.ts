@@ -41,4 +41,5 @@ export type { Reply, RpcConnectionLike, RpcMessage } from './rpc/rpc-types.js';
 export { AuthenticationError, RemoteError, RpcConnectionError, RpcTimeoutError } from './rpc/rpc-errors.js';
 // What adapters need of the user-facing API, so they import one entry point only.
 export { KindlingConf } from './conf/kindling-conf.js';
+export { redact, redactionRegex, REDACTION_REPLACEMENT_TEXT } from './conf/redaction.js';
 export * from './errors.js';

@@ -22,4 +22,13 @@ export type {
   TaskEvent,
   ExecutorEvent,
 } from './listener/kindling-listener.js';
+export {
+  redact,
+  redactionRegex,
+  compileRedactionRegex,
+  isRedacted,
+  DEFAULT_REDACTION_REGEX,
+  REDACTION_REGEX_KEY,
+  REDACTION_REPLACEMENT_TEXT,
+} from './conf/redaction.js';
 export * from './errors.js';
