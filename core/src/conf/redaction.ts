@@ -1,5 +1,4 @@
 import { ConfigError } from '../errors.js';
-import type { KindlingConf } from './kindling-conf.js';
 
 /** The config key that holds the pattern (Spark's spark.redaction.regex). */
 export const REDACTION_REGEX_KEY = 'kindling.redaction.regex';
@@ -38,7 +37,7 @@ export function compileRedactionRegex(source: string, key: string = REDACTION_RE
 }
 
 /** The pattern configured in `conf` (kindling.redaction.regex) or the default. */
-export function redactionRegex(conf?: Pick<KindlingConf, 'get'>): RegExp {
+export function redactionRegex(conf?: { get(key: string): string | undefined }): RegExp {
   return compileRedactionRegex(conf?.get(REDACTION_REGEX_KEY) ?? DEFAULT_REDACTION_REGEX);
 }
 
