@@ -101,6 +101,20 @@ describe('ui/ConsoleProgressBar', () => {
     expect(t.timersStarted).to.equal(1);
   });
 
+  it('falls back to the configured width when the terminal reports 0 columns (an unsized pty)', () => {
+    const writes: string[] = [];
+    let now = 0;
+    const bar = new ConsoleProgressBar({ isTTY: true, columns: 0, write: (t: string) => writes.push(t) }, {
+      now: () => now,
+      every: () => () => undefined,
+      columns: 30,
+    });
+    bar.onStageSubmitted(stage(0, 4));
+    now = 600;
+    bar.refresh();
+    expect(writes).to.deep.equal(['\r[Stage 0:>        (0 + 0) / 4]\r']);
+  });
+
   it('stop() clears a visible bar and stops the timer', () => {
     const t = fakeTerminal(30);
     t.bar.onJobStart({ jobId: 1 });

@@ -143,9 +143,9 @@ export class ConsoleProgressBar implements KindlingListener {
   }
 
   private terminalWidth(): number {
-    const fromEnv = Number(process.env['COLUMNS']);
-    const w = this.stream.columns ?? this.options.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80);
-    return Math.max(1, w);
+    // A pty without a size reports 0 columns: fall back like Spark (COLUMNS, else 80).
+    const usable = (n: number | undefined) => (n !== undefined && Number.isInteger(n) && n > 0 ? n : undefined);
+    return usable(this.stream.columns) ?? usable(this.options.columns) ?? usable(Number(process.env['COLUMNS'])) ?? 80;
   }
 }
 
