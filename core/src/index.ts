@@ -31,4 +31,5 @@ export {
   REDACTION_REGEX_KEY,
   REDACTION_REPLACEMENT_TEXT,
 } from './conf/redaction.js';
+export { KindlingFiles } from './packaging/kindling-files.js';
 export * from './errors.js';
