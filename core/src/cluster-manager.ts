@@ -11,6 +11,7 @@ export { fetchAppPackage, type FetchAppPackageOptions } from './packaging/fetch-
 export { unpackAppPackage, unpackedPackageDir, isUnpacked, safeExtract } from './packaging/unpack-app-package.js';
 export { useUnpackedPackage } from './packaging/unpacked-app.js';
 export { APP_MANIFEST, type AppManifest } from './packaging/app-manifest.js';
+export { appPackageOf } from './packaging/driver-app-package.js';
 export type {
   DriverSubmitter,
   DriverSubmitterFactory,

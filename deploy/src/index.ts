@@ -16,6 +16,7 @@ export { CONFIG_FLAGS, managerKind, type ConfigFlag, type ManagerKind } from './
 export { SourcedConf, describeSource, type ConfSource, type SourcedValue } from './conf-sources.js';
 export { SubmitUsageError, validateSubmit } from './submit-validation.js';
 export { verboseReport } from './verbose-report.js';
+export { packApplicationForCluster } from './app-packer.js';
 export { runClusterAction, submitRequest, type AppPacker, type ClusterDeployIo } from './cluster-deploy.js';
 export { buildLaunchCommand, childConf, formatCommand, submitEnvironment, TSX_PRELOAD_URL, type LaunchCommand } from './launch-command.js';
 export { launch } from './submit.js';

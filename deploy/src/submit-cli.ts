@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ClusterManagerError, KindlingError } from '@kindling/core';
+import { KindlingError } from '@kindling/core';
+import { packApplicationForCluster } from './app-packer.js';
 import { runClusterAction, type AppPacker } from './cluster-deploy.js';
 import { buildLaunchCommand, SECRET_ENV, SECRET_KEY, type LaunchCommand } from './launch-command.js';
 import { launch } from './submit.js';
@@ -79,8 +80,7 @@ export async function runSubmitCli(argv: readonly string[], overrides: Partial<S
     env: process.env,
     cwd: process.cwd(),
     launch: (cmd) => launch(cmd),
-    packApp: () =>
-      Promise.reject(new ClusterManagerError('Cluster deploy mode needs the application package, which this version of Kindling cannot build yet')),
+    packApp: packApplicationForCluster,
     ...overrides,
   };
   const program = createSubmitCommand(io);

@@ -3,10 +3,12 @@
  * cluster managers registered through kindling.clusterManagers (one with cluster mode, one without).
  */
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as tar from 'tar';
 import type { AppPackage } from '@kindling/core/cluster-manager';
 import { runSubmitCli, type SubmitArguments } from '@kindling/deploy';
 import { FakeDriverClusterManager } from './fixtures/fake-driver-cluster-manager.js';
@@ -37,7 +39,19 @@ describe('kindling-submit cluster deploy mode, --status and --kill', function ()
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   async function submit(...argv: string[]): Promise<Run> {
+    return submitWith({ fakePacker: true }, ...argv);
+  }
+
+  async function submitWith(o: { fakePacker: boolean }, ...argv: string[]): Promise<Run> {
     const run: Run = { code: -1, stdout: '', stderr: '', packed: [], launched: false };
+    const packer = o.fakePacker
+      ? {
+          packApp: async (args: SubmitArguments & { appPath: string }) => {
+            run.packed.push(args);
+            return pkg;
+          },
+        }
+      : {};
     run.code = await runSubmitCli(argv, {
       stdout: (t) => void (run.stdout += t),
       stderr: (t) => void (run.stderr += t),
@@ -47,10 +61,7 @@ describe('kindling-submit cluster deploy mode, --status and --kill', function ()
         run.launched = true;
         return 0;
       },
-      packApp: async (args) => {
-        run.packed.push(args);
-        return pkg;
-      },
+      ...packer,
     });
     return run;
   }
@@ -89,6 +100,28 @@ describe('kindling-submit cluster deploy mode, --status and --kill', function ()
     expect(request.conf).not.to.have.property('kindling.authenticate.secret');
     // The manager itself may need the secret to reach its master; it gets the full conf.
     expect(FakeDriverClusterManager.confs.at(-1)).to.include({ 'kindling.authenticate.secret': 'hunter2' });
+  });
+
+  it("ships core's application package: the app, its local modules and package.json, hashed", async () => {
+    const appDir = path.join(dir, 'real-app');
+    fs.mkdirSync(path.join(appDir, 'lib'), { recursive: true });
+    fs.writeFileSync(path.join(appDir, 'package.json'), JSON.stringify({ name: 'real-app', version: '1.0.0', type: 'module' }));
+    fs.writeFileSync(path.join(appDir, 'main.ts'), "import './lib/helper.ts';\n");
+    fs.writeFileSync(path.join(appDir, 'lib', 'helper.ts'), 'export const x = 1;\n');
+    const run = await submitWith(
+      { fakePacker: false },
+      '--master', 'fakecluster://c1', '--deploy-mode', 'cluster', '--conf', WITH_CLUSTER_MODE,
+      '--conf', `kindling.app.package.cacheDir=${path.join(dir, 'cache')}`, path.join(appDir, 'main.ts'),
+    );
+    expect(run.code, run.stderr).to.equal(0);
+    const id = /Submission ID: (\S+)/.exec(run.stdout)![1]!;
+    const shipped = FakeDriverClusterManager.drivers.get(id)!.request.appPackage;
+    expect(shipped.entry).to.equal('main.ts');
+    expect(fs.statSync(shipped.archivePath).size).to.equal(shipped.sizeBytes);
+    expect(createHash('sha256').update(fs.readFileSync(shipped.archivePath)).digest('hex')).to.equal(shipped.hash);
+    const entries: string[] = [];
+    await tar.t({ file: shipped.archivePath, onReadEntry: (e) => void entries.push(e.path) });
+    expect(entries).to.include.members(['main.ts', 'lib/helper.ts', 'package.json']);
   });
 
   it('defaults the driver to 1g and 1 core, unsupervised', async () => {

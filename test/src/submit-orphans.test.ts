@@ -18,7 +18,7 @@ function executorsOf(pid: number): number[] {
   return out
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
-    .filter(([p, stat, ...args]) => p && !stat?.startsWith('Z') && args.some((a) => a.endsWith('executor-main.js')))
+    .filter(([p, stat, ...args]) => p && !stat?.startsWith('Z') && args.some((a) => /(executor-main|kindling-executor)\.js$/.test(a)))
     .map(([p]) => Number(p));
 }
 
