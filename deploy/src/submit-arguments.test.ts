@@ -14,6 +14,7 @@ describe('deploy/resolveSubmitArguments', () => {
   });
   before(() => {
     tmp.write('app.ts');
+    for (let n = 1; n <= 4; n++) for (const f of ['f', 'g']) tmp.write(`${f}${n}.txt`);
   });
 
   const resolve = (app: string | undefined, options: SubmitOptions = {}, appArgs: string[] = [], env: NodeJS.ProcessEnv = {}) =>
@@ -65,6 +66,9 @@ describe('deploy/resolveSubmitArguments', () => {
         return f.key === 'kindling.master' ? `local[${n}]` : f.key === 'kindling.submit.deployMode' ? 'client' : `v${n}`;
     }
   };
+  // --files and --archives entries come back absolute (relative to the working directory).
+  const resolved = (f: ConfigFlag, n: number): string =>
+    f.kind === 'list' ? sample(f, n).split(',').map((p) => path.join(tmp.dir, p)).join(',') : sample(f, n);
   for (const f of CONFIG_FLAGS) {
     it(`${f.flag} → ${f.key}: flag > --conf > properties file${f.env ? ` > ${f.env}` : ''}`, () => {
       const base = context[f.key] ?? {};
@@ -78,19 +82,19 @@ describe('deploy/resolveSubmitArguments', () => {
 
       if (f.env) {
         const fromEnv = resolve('app.ts', ctx, [], env);
-        expect(fromEnv.settings.get(f.key)).to.equal(sample(f, 1));
+        expect(fromEnv.settings.get(f.key)).to.equal(resolved(f, 1));
         expect(sourceOf(fromEnv, f.key)).to.equal(`environment ${f.env}`);
       }
       const fromFile = resolve('app.ts', { ...ctx, propertiesFile: file }, [], env);
-      expect(fromFile.settings.get(f.key)).to.equal(sample(f, 2));
+      expect(fromFile.settings.get(f.key)).to.equal(resolved(f, 2));
       expect(sourceOf(fromFile, f.key)).to.equal(`properties file ${file}`);
 
       const fromConf = resolve('app.ts', { ...ctx, propertiesFile: file, conf: [`${f.key}=${sample(f, 3)}`] }, [], env);
-      expect(fromConf.settings.get(f.key)).to.equal(sample(f, 3));
+      expect(fromConf.settings.get(f.key)).to.equal(resolved(f, 3));
       expect(sourceOf(fromConf, f.key)).to.equal('--conf');
 
       const fromFlag = resolve('app.ts', { ...ctx, propertiesFile: file, conf: [`${f.key}=${sample(f, 3)}`], [f.attr]: flagValue }, [], env);
-      expect(fromFlag.settings.get(f.key)).to.equal(f.kind === 'boolean' ? 'true' : sample(f, 4));
+      expect(fromFlag.settings.get(f.key)).to.equal(f.kind === 'boolean' ? 'true' : resolved(f, 4));
       expect(sourceOf(fromFlag, f.key)).to.equal(`flag ${f.flag}`);
     });
   }
@@ -107,6 +111,18 @@ describe('deploy/resolveSubmitArguments', () => {
     expect(explicit.propertiesFile).to.equal(other);
     // A conf dir without the file is fine, as spark-submit's.
     expect(resolve('app.ts', {}, [], { KINDLING_CONF_DIR: path.join(tmp.dir, 'nowhere') }).propertiesFile).to.equal(undefined);
+  });
+
+  it('makes --files and --archives entries absolute, keeping #aliases and URLs, and refuses missing ones', () => {
+    tmp.write('data/lookup.csv');
+    tmp.write('data/model.tgz');
+    const args = resolve('app.ts', { files: 'data/lookup.csv#table,file:///etc/hosts', archives: `${tmp.dir}/data/model.tgz` });
+    expect(args.settings.get('kindling.files')).to.equal(`${tmp.dir}/data/lookup.csv#table,file:///etc/hosts`);
+    expect(args.settings.get('kindling.archives')).to.equal(`${tmp.dir}/data/model.tgz`);
+    expect(() => resolve('app.ts', { files: 'data/nope.csv' })).to.throw(
+      `--files entry 'data/nope.csv': ${tmp.dir}/data/nope.csv does not exist; give an existing file (relative paths are taken from ${tmp.dir})`,
+    );
+    expect(() => resolve('app.ts', { conf: ['kindling.archives=x.tgz'] })).to.throw("kindling.archives entry 'x.tgz'");
   });
 
   it('lets the last of repeated --conf win and keeps "=" inside values', () => {

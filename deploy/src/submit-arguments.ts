@@ -142,6 +142,7 @@ export function resolveSubmitArguments(
     settings.set(f.key, f.kind === 'boolean' ? 'true' : String(v), { kind: 'flag', flag: f.flag });
   }
 
+  for (const key of SHIPPED_LIST_KEYS) absolutePaths(settings, key, cwd);
   const validated = validateSubmit(settings, action);
   const out: SubmitArguments = {
     action,
@@ -154,6 +155,31 @@ export function resolveSubmitArguments(
   if (appPath !== undefined) out.appPath = appPath;
   if (propertiesFile !== undefined) out.propertiesFile = propertiesFile;
   return out;
+}
+
+/** The comma lists of local paths kindling-submit resolves against its working directory, as spark-submit's resolveURIs. */
+const SHIPPED_LIST_KEYS = ['kindling.files', 'kindling.archives'];
+
+/**
+ * Makes each relative entry of a --files/--archives list absolute (keeping a `#name` alias and
+ * `scheme://` entries as they are), and refuses one that does not exist, naming the entry.
+ */
+function absolutePaths(settings: SourcedConf, key: string, cwd: string): void {
+  const entry = settings.entry(key);
+  if (!entry) return;
+  const resolved = entry.value.split(',').map((raw) => {
+    const spec = raw.trim();
+    if (spec === '' || /^[a-z][a-z0-9+.-]*:/i.test(spec)) return spec;
+    const hashAt = spec.lastIndexOf('#');
+    const file = hashAt > 0 ? spec.slice(0, hashAt) : spec;
+    const abs = path.resolve(cwd, file);
+    if (!fs.existsSync(abs)) {
+      const from = entry.source.kind === 'flag' ? entry.source.flag : key;
+      throw new SubmitUsageError(`${from} entry '${spec}': ${abs} does not exist; give an existing file (relative paths are taken from ${cwd})`);
+    }
+    return abs + (hashAt > 0 ? spec.slice(hashAt) : '');
+  });
+  settings.set(key, resolved.join(','), entry.source);
 }
 
 /** `k=v` from --conf; the value may itself contain '='. */

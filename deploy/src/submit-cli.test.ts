@@ -115,6 +115,20 @@ describe('deploy/runSubmitCli', () => {
     }
   });
 
+  it('checks the master with the installed cluster managers before starting the driver: one line, exit 1', async () => {
+    const cases: Array<[string, string]> = [
+      ['local[0]', 'Error: Asked to run locally with 0 threads\n'],
+      ['local-cluster[2,1]', "Error: Could not parse master URL: 'local-cluster[2,1]'; expected local-cluster[N,C,M] with N executors, C cores and M MiB each\n"],
+      ['nothing://x', "Error: Could not parse master URL: 'nothing://x'\n"],
+    ];
+    for (const [master, stderr] of cases) {
+      const run = await cli(['--master', master, 'app.ts']);
+      expect(run.code, master).to.equal(1);
+      expect(run.stderr, master).to.equal(stderr);
+      expect(run.launched, master).to.equal(undefined);
+    }
+  });
+
   it('rejects unknown options before the app and missing option values, with the hint', async () => {
     const unknown = await cli(['--bogus', 'app.ts']);
     expect(unknown.code).to.equal(1);

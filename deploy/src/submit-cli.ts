@@ -4,6 +4,7 @@ import { KindlingError } from '@kindling/core';
 import { packApplicationForCluster } from './app-packer.js';
 import { runClusterAction, type AppPacker } from './cluster-deploy.js';
 import { buildLaunchCommand, SECRET_ENV, SECRET_KEY, type LaunchCommand } from './launch-command.js';
+import { checkMasterIsUsable } from './master-check.js';
 import { launch } from './submit.js';
 import { MissingAppError, resolveSubmitArguments, type SubmitArguments, type SubmitOptions } from './submit-arguments.js';
 import { CONFIG_FLAGS } from './submit-options.js';
@@ -113,6 +114,7 @@ export async function runSubmitCli(argv: readonly string[], overrides: Partial<S
       if (args.verbose) io.stderr(verboseReport(args));
       return await runClusterAction(args, io);
     }
+    await checkMasterIsUsable(args);
     const cmd = buildLaunchCommand(args, io.env);
     if (args.verbose) io.stderr(verboseReport(args, cmd));
     return await io.launch(cmd, args);

@@ -20,7 +20,7 @@ const ERRORS: Array<[string, SubmitOptions, string, NodeJS.ProcessEnv?]> = [
   ['--total-executor-cores', { master: 'spark://h:7077', totalExecutorCores: 'x' }, "Total executor cores must be a positive number (got 'x')"],
   ['--num-executors', { master: 'yarn', numExecutors: '0' }, "Number of executors must be a positive number (got '0')"],
   ['supervise from --conf', { conf: ['kindling.driver.supervise=yes'] }, "kindling.driver.supervise must be true or false (kindling.driver.supervise = 'yes' from --conf)"],
-  ['--files with an empty entry', { files: 'a.txt,,b.txt' }, "--files must be a comma-separated list without empty entries (got 'a.txt,,b.txt')"],
+  ['--files with an empty entry', { files: 'a.txt,,b.txt' }, "--files must be a comma-separated list without empty entries (got '/"],
   ['--queue without yarn', { master: 'spark://h:7077', queue: 'q' }, "--queue is not supported with master 'spark://h:7077': it applies to master 'yarn' only. Remove --queue or choose a fitting --master."],
   ['--total-executor-cores on yarn', { master: 'yarn', totalExecutorCores: '4' }, "--total-executor-cores is not supported with master 'yarn': it applies to standalone, Mesos and Kubernetes masters only."],
   ['--num-executors on standalone', { master: 'spark://h:7077', numExecutors: '2' }, "--num-executors is not supported with master 'spark://h:7077': it applies to YARN and Kubernetes masters only."],
@@ -41,6 +41,7 @@ describe('deploy/validateSubmit', () => {
   const tmp = useTempDir();
   before(() => {
     tmp.write('app.ts');
+    for (const f of ['a.txt', 'b.txt', 'x.tgz']) tmp.write(f);
   });
   const resolve = (options: SubmitOptions, env: NodeJS.ProcessEnv = {}) =>
     resolveSubmitArguments(options.kill !== undefined || options.status !== undefined ? undefined : 'app.ts', [], options, {
