@@ -75,4 +75,17 @@ describe('kindling-submit kill -9 ends the driver and its executors', function (
     expect(gone, `still running ${Date.now() - killedAt} ms after the kill: ${survivors.join(', ')}`).to.equal(true);
     expect(run.stderr).to.include('[kindling] kindling-submit has exited; stopping the driver');
   });
+
+  it("gives a driver that handles SIGTERM the chance to stop cleanly when kindling-submit is killed", async () => {
+    const run = await runSubmit([path.join(TESTDATA, 'signal-app.mjs')], {
+      onStart: (child) => {
+        child.stdout!.on('data', (d: Buffer) => {
+          if (d.toString().includes('ready')) child.kill('SIGKILL');
+        });
+      },
+    });
+    expect(run.signal).to.equal('SIGKILL');
+    // The driver kept kindling-submit's stdout: its handler ran after kindling-submit was gone.
+    expect(run.stdout).to.include('child got SIGTERM');
+  });
 });
