@@ -11,6 +11,7 @@ export { fetchAppPackage, type FetchAppPackageOptions } from './packaging/fetch-
 export { unpackAppPackage, unpackedPackageDir, isUnpacked, safeExtract } from './packaging/unpack-app-package.js';
 export { useUnpackedPackage } from './packaging/unpacked-app.js';
 export { APP_MANIFEST, type AppManifest } from './packaging/app-manifest.js';
+export { appPackageOf } from './packaging/driver-app-package.js';
 export type {
   DriverSubmitter,
   DriverSubmitterFactory,
@@ -57,4 +58,5 @@ export type { Reply, RpcConnectionLike, RpcMessage } from './rpc/rpc-types.js';
 export { AuthenticationError, RemoteError, RpcConnectionError, RpcTimeoutError } from './rpc/rpc-errors.js';
 // What adapters need of the user-facing API, so they import one entry point only.
 export { KindlingConf } from './conf/kindling-conf.js';
+export { redact, redactionRegex, REDACTION_REPLACEMENT_TEXT } from './conf/redaction.js';
 export * from './errors.js';

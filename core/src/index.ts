@@ -22,5 +22,14 @@ export type {
   TaskEvent,
   ExecutorEvent,
 } from './listener/kindling-listener.js';
+export {
+  redact,
+  redactionRegex,
+  compileRedactionRegex,
+  isRedacted,
+  DEFAULT_REDACTION_REGEX,
+  REDACTION_REGEX_KEY,
+  REDACTION_REPLACEMENT_TEXT,
+} from './conf/redaction.js';
 export { KindlingFiles } from './packaging/kindling-files.js';
 export * from './errors.js';

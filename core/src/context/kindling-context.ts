@@ -27,6 +27,7 @@ import { TaskSchedulerImpl } from '../scheduler/task-scheduler-impl.js';
 import { Accumulator } from '../shared/accumulator.js';
 import { AccumulatorRegistry } from '../shared/accumulator-registry.js';
 import { Broadcast } from '../shared/broadcast.js';
+import { ConsoleProgressBar } from '../ui/console-progress-bar.js';
 import { appPackageOf, prepareDriverFiles } from '../packaging/driver-app-package.js';
 import { setKindlingFilesDir } from '../packaging/kindling-files.js';
 
@@ -67,6 +68,7 @@ export class KindlingContext {
   private taskScheduler!: TaskSchedulerImpl;
   private dag!: DAGScheduler;
   private backend!: SchedulerBackend;
+  private progressBar: ConsoleProgressBar | undefined;
 
   private readonly executors = new Map<string, ExecutorInfo>();
   /** The driver's copy of kindling.files / kindling.archives, removed at stop(). */
@@ -80,14 +82,21 @@ export class KindlingContext {
       onExecutorAdded: (e) => this.executors.set(e.executorId, { executorId: e.executorId, host: e.host, cores: e.cores }),
       onExecutorRemoved: (e) => this.executors.delete(e.executorId),
     });
+    // Spark's ConsoleProgressBar: stage progress on stderr, only when it is a terminal.
+    if (ConsoleProgressBar.shouldShow(conf.getBoolean('kindling.ui.showConsoleProgress', true), process.stderr)) {
+      this.progressBar = new ConsoleProgressBar(process.stderr);
+      this.bus.add(this.progressBar);
+    }
   }
 
   static async create(options: KindlingContextOptions = {}): Promise<KindlingContext> {
     // Spark's precedence: values set in code > kindling-submit flags (KINDLING_CONF) > defaults.
     const conf = new KindlingConf({ ...submittedConf(), ...(options.conf ?? {}) });
-    const master = options.master ?? process.env['KINDLING_MASTER'] ?? conf.get('kindling.master') ?? 'local[*]';
+    const fromCode = (key: string) => (options.conf?.[key] === undefined ? undefined : String(options.conf[key]));
+    const master = options.master ?? fromCode('kindling.master') ?? process.env['KINDLING_MASTER'] ?? conf.get('kindling.master') ?? 'local[*]';
     conf.set('kindling.master', master);
-    const name = options.appName ?? process.env['KINDLING_APP_NAME'] ?? conf.get('kindling.app.name') ?? 'kindling-app';
+    const name =
+      options.appName ?? fromCode('kindling.app.name') ?? process.env['KINDLING_APP_NAME'] ?? conf.get('kindling.app.name') ?? 'kindling-app';
     conf.set('kindling.app.name', name);
     conf.setIfMissing('kindling.app.root', process.cwd());
     checkConf(conf);
@@ -255,6 +264,7 @@ export class KindlingContext {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.progressBar?.stop();
     this.dag.cancelAllJobs('the KindlingContext was stopped');
     this.dag.stop();
     this.taskScheduler.stop();
