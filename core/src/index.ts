@@ -21,5 +21,7 @@ export type {
   StageEvent,
   TaskEvent,
   ExecutorEvent,
+  RddInfo,
 } from './listener/kindling-listener.js';
+export { StatCounter } from './rdd/stat-counter.js';
 export * from './errors.js';
