@@ -107,6 +107,16 @@ export abstract class RddActionOps<T> extends RddTransformOps<T> {
     return (await numeric.stats(this)).sampleStdev;
   }
 
+  /** Spark 2.1's alias of variance(). */
+  popVariance(this: RDD<number>): Promise<number> {
+    return this.variance();
+  }
+
+  /** Spark 2.1's alias of stdev(). */
+  popStdev(this: RDD<number>): Promise<number> {
+    return this.stdev();
+  }
+
   /** Spark's histogram: `bucketCount` even buckets between min and max ([buckets, counts]), or counts for given bucket bounds. */
   histogram(this: RDD<number>, bucketCount: number): Promise<[number[], number[]]>;
   histogram(this: RDD<number>, buckets: number[], evenBuckets?: boolean): Promise<number[]>;

@@ -112,7 +112,7 @@ export abstract class RddTransformOps<T> {
     return sampling.randomSplit(this, weights, seed);
   }
 
-  /** Per-key Bernoulli (or Poisson) sample; `fractions` maps every key to its rate. */
+  /** Per-key Bernoulli (or Poisson) sample; `fractions` maps every key to its rate (a Map; a plain object only for string keys). */
   sampleByKey<K, V>(this: RDD<Pair<K, V>>, withReplacement: boolean, fractions: Map<K, number> | Record<string, number>, seed?: number): RDD<Pair<K, V>> {
     return sampling.sampleByKey(this, withReplacement, fractions, seed);
   }

@@ -73,6 +73,8 @@ for (const master of MASTERS) {
       close(await rdd.sampleVariance(), want.sampleVariance, 'sampleVariance');
       close(await rdd.stdev(), Math.sqrt(want.variance), 'stdev');
       close(await rdd.sampleStdev(), Math.sqrt(want.sampleVariance), 'sampleStdev');
+      close(await rdd.popVariance(), want.variance, "popVariance");
+      close(await rdd.popStdev(), Math.sqrt(want.variance), "popStdev");
       const s = await rdd.stats();
       expect(s).to.be.instanceOf(StatCounter);
       expect([s.count, s.max, s.min]).to.deep.equal([500, want.max, want.min]);
