@@ -133,8 +133,10 @@ export function sortByKey(rdd: AnyPair, ascending: boolean, numPartitions?: numb
   const n = numPartitions ?? rdd.getNumPartitions();
   // Spark's RangePartitioner allows 0 partitions: sorting an empty RDD gives an empty RDD.
   if (!Number.isInteger(n) || n < 0) throw new IllegalArgumentError(`Number of partitions cannot be negative but found ${n}.`);
+  // As Spark's RangePartitioner (bounds + 1 partitions), 0 requested partitions still keep the data.
+  const partitions = n === 0 && rdd.getNumPartitions() > 0 ? 1 : n;
   const { label } = callSiteLabel();
-  const partitioner = new DeferredRangePartitioner(n, ascending, rdd);
+  const partitioner = new DeferredRangePartitioner(partitions, ascending, rdd);
   return rdd.kc.makeRdd(shuffledDefinition(rdd, partitioner, { ordering: { ascending } }), `sortByKey at ${label}`);
 }
 

@@ -40,6 +40,8 @@ for (const master of MASTERS) {
       expect(await lines.sortBy((l) => l).collect()).to.deep.equal([]);
       expect(await lines.map((l) => [l, 1] as [string, number]).sortByKey(false).collect()).to.deep.equal([]);
       expect(await fx.kc.emptyRDD<[number, number]>().sortByKey(true, 3).collect()).to.deep.equal([]);
+      // 0 requested partitions on a non-empty RDD: one partition, as Spark's RangePartitioner.
+      expect(await fx.kc.parallelize([[2, 'b'], [1, 'a']] as Array<[number, string]>, 2).sortByKey(true, 0).collect()).to.deep.equal([[1, 'a'], [2, 'b']]);
       expect(() => fx.kc.parallelize([[1, 1]] as Array<[number, number]>, 1).sortByKey(true, -1)).to.throw('Number of partitions cannot be negative but found -1.');
     });
 
