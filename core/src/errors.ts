@@ -110,10 +110,14 @@ export interface SerializedError {
 /** Causes deeper than this are cut off: a cycle or a runaway chain must not grow without bound. */
 const MAX_CAUSE_DEPTH = 16;
 
-export function serializeError(error: unknown, depth = 0): SerializedError {
+export function serializeError(error: unknown): SerializedError {
+  return serializeChain(error, 0);
+}
+
+function serializeChain(error: unknown, depth: number): SerializedError {
   const out = serializeOne(error);
   const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
-  if (cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = serializeError(cause, depth + 1);
+  if (cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = serializeChain(cause, depth + 1);
   return out;
 }
 

@@ -4,7 +4,7 @@ import { KeyMap } from '../partitioner/key-map.js';
 import { SeededRandom } from '../partitioner/seeded-random.js';
 import { registerCompute } from './compute-registry.js';
 import { oneToOne } from './dependency.js';
-import { estimate, mergeRegisters, newRegisters, offer } from './hyperloglog.js';
+import { estimate, newRegisters, offer } from './hyperloglog.js';
 import { runPipe, type PipeArgs } from './pipe.js';
 import type { RddDefinition } from './rdd-definition.js';
 import type { RDD } from './rdd.js';
@@ -189,10 +189,6 @@ function bucketOf(b: number[], v: number): number {
     else lo = mid;
   }
   return lo;
-}
-
-export function mergeSketches(a: Uint8Array, b: Uint8Array): Uint8Array {
-  return mergeRegisters(a, b);
 }
 
 export function partitionOpDefinition(
