@@ -56,24 +56,32 @@ for (const master of MASTERS) {
       expect(await summed.join(summed).count()).to.equal(7);
     });
 
-    it('an iterative job stops growing its lineage once it checkpoints', async function () {
+    it('an iterative job stops growing its lineage and its planning work once it checkpoints', async function () {
       fx.kc.setCheckpointDir(tmp.sub('iter'));
       let rdd = fx.kc.parallelize(Array.from({ length: 20 }, (_, i) => i), 2);
-      const plain: number[] = [];
-      const checkpointed: number[] = [];
       let unchecked = rdd;
+      const lineage: number[] = [];
+      const uncheckedLineage: number[] = [];
+      const planned: number[] = [];
       for (let i = 1; i <= 24; i++) {
         rdd = rdd.map((x) => x + 1);
         unchecked = unchecked.map((x) => x + 1);
         if (i % 4 === 0) rdd.checkpoint();
-        await rdd.count();
-        checkpointed.push(lineageSize(rdd));
-        plain.push(lineageSize(unchecked));
+        // The stage's rddInfos are the RDDs the planner walks and ships in the stage plan.
+        const { rec } = await record(fx.kc, () => rdd.count());
+        planned.push(Math.max(...rec.stagesSubmitted.map((s) => s.rddInfos!.length)));
+        lineage.push(lineageSize(rdd));
+        uncheckedLineage.push(lineageSize(unchecked));
       }
       expect(await rdd.collect()).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 24));
-      expect(plain[23]).to.equal(25);
-      expect(Math.max(...checkpointed.slice(4))).to.be.at.most(6);
-      expect(checkpointed[23]).to.equal(checkpointed[3]);
+      expect(uncheckedLineage[23]).to.equal(25);
+      // Without checkpoints the job at iteration i would plan i + 1 RDDs; with them it stays bounded.
+      expect(Math.max(...lineage.slice(4))).to.be.at.most(6);
+      expect(lineage[23]).to.equal(lineage[3]);
+      expect(Math.max(...planned)).to.be.at.most(6);
+      expect(planned[23]).to.equal(planned[7]);
+      const { rec } = await record(fx.kc, () => unchecked.count());
+      expect(rec.stagesSubmitted[0]!.rddInfos).to.have.length(25);
     });
 
     it('localCheckpoint() keeps the partitions in the block stores and cuts the lineage', async function () {
