@@ -272,8 +272,8 @@ export class KindlingContext {
     if (rdd.kc !== this) throw new IllegalArgumentError(`${rdd} belongs to a different KindlingContext`);
     const lineage = lineageOf(rdd);
     for (const r of lineage) if (r.shippingErrors.length > 0) throw r.shippingErrors[0];
-    // sortByKey's bounds need a sampling job of their own, run before this one.
-    // Parents first, so work an RDD prepares (zipWithIndex's counts) can use its parents' bounds.
+    // Jobs some RDDs need first (sortByKey's sampled bounds, zipWithIndex's counts), parents
+    // first, so an RDD's preparation can rely on its parents' bounds.
     for (const r of lineage) {
       for (const dep of r.dependencies) {
         if (dep.type === 'shuffle' && dep.partitioner instanceof DeferredRangePartitioner) await dep.partitioner.resolve();

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PipeFailedError } from '../errors.js';
-import { formatLine } from './result-actions.js';
+import { writeTextLines } from './output-formats.js';
 import type { TaskContext } from './task-context.js';
 import { readSplitLines } from './text-file.js';
 
@@ -30,15 +30,7 @@ export function runPipe(args: PipeArgs, partition: number, it: Iterator<unknown>
   const output = path.join(dir, `pipe-${partition}-out`);
   const fd = fs.openSync(input, 'w');
   try {
-    let chunk = '';
-    for (let r = it.next(); !r.done; r = it.next()) {
-      chunk += `${formatLine(r.value)}\n`;
-      if (chunk.length > 1 << 16) {
-        fs.writeSync(fd, chunk);
-        chunk = '';
-      }
-    }
-    if (chunk) fs.writeSync(fd, chunk);
+    writeTextLines(fd, it, false);
   } finally {
     fs.closeSync(fd);
   }
