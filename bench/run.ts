@@ -19,6 +19,7 @@ import { shuffleSortCluster } from './shuffle-sort-cluster.js';
 import { executorStart } from './executor-start.js';
 import { packagingBench } from './packaging.js';
 import { packagingFirstTask } from './packaging-first-task.js';
+import { approxDistinct } from './approx-distinct.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -37,6 +38,7 @@ export const BENCHMARKS: Benchmark[] = [
   // Shipping the application: packing, and what a cached package saves at submit.
   packagingBench({ master: 'local[1]' }),
   packagingFirstTask({ master: 'local-cluster[2,1,512]' }),
+  approxDistinct({ master: 'local[2]' }),
 ];
 
 interface Args {

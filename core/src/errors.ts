@@ -62,8 +62,9 @@ export class TaskFailedError extends KindlingError {
     message: string,
     readonly remoteName: string,
     readonly remoteStack: string,
+    cause?: Error,
   ) {
-    super(message);
+    super(message, cause ? { cause } : undefined);
   }
 }
 
@@ -89,6 +90,9 @@ export class ProtocolError extends KindlingError {}
 /** The context was used after stop(), or an operation is not valid in its state. */
 export class IllegalStateError extends KindlingError {}
 
+/** A command run by rdd.pipe() could not start or exited with a non-zero status. */
+export class PipeFailedError extends KindlingError {}
+
 /** A user argument is invalid (negative partition counts, bad sample fractions, ...). */
 export class IllegalArgumentError extends KindlingError {}
 
@@ -99,9 +103,25 @@ export interface SerializedError {
   stack: string;
   /** Present for FetchFailedError so the driver can rebuild it. */
   fetchFailed?: { shuffleId: number; mapIndex: number; reduceId: number; executorId: string };
+  /** The error's `cause` (ES2022), serialized the same way, so the chain survives the trip. */
+  cause?: SerializedError;
 }
 
+/** Causes deeper than this are cut off: a cycle or a runaway chain must not grow without bound. */
+const MAX_CAUSE_DEPTH = 16;
+
 export function serializeError(error: unknown): SerializedError {
+  return serializeChain(error, 0);
+}
+
+function serializeChain(error: unknown, depth: number): SerializedError {
+  const out = serializeOne(error);
+  const cause = error instanceof Error ? (error as { cause?: unknown }).cause : undefined;
+  if (cause !== undefined && depth < MAX_CAUSE_DEPTH) out.cause = serializeChain(cause, depth + 1);
+  return out;
+}
+
+function serializeOne(error: unknown): SerializedError {
   if (error instanceof FetchFailedError || KindlingError.isKind(error, 'FetchFailedError')) {
     const f = error as FetchFailedError;
     return {
@@ -125,7 +145,7 @@ export function deserializeError(e: SerializedError): Error {
     err.stack = e.stack;
     return err;
   }
-  const err = new TaskFailedError(e.message, e.name, e.stack);
+  const err = new TaskFailedError(e.message, e.name, e.stack, e.cause ? deserializeError(e.cause) : undefined);
   err.stack = e.stack;
   return err;
 }

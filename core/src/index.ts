@@ -21,6 +21,7 @@ export type {
   StageEvent,
   TaskEvent,
   ExecutorEvent,
+  RddInfo,
 } from './listener/kindling-listener.js';
 export {
   redact,
@@ -32,4 +33,5 @@ export {
   REDACTION_REPLACEMENT_TEXT,
 } from './conf/redaction.js';
 export { KindlingFiles } from './packaging/kindling-files.js';
+export { StatCounter } from './rdd/stat-counter.js';
 export * from './errors.js';

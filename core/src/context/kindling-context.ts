@@ -16,6 +16,8 @@ import { RDD } from '../rdd/rdd.js';
 import type { ResultSpec } from '../rdd/result-spec.js';
 import { callSiteLabel } from '../rdd/ship.js';
 import { textFileDefinition } from '../rdd/text-file.js';
+import { checkpointAfterJob } from '../rdd/checkpoint.js';
+import * as sources from '../rdd/context-sources.js';
 import '../rdd/all-kinds.js';
 import { checkSliceCount } from './slice-limit.js';
 import { BlockManagerMaster } from '../scheduler/block-manager-master.js';
@@ -58,6 +60,7 @@ export class KindlingContext {
   private nextShuffleId = 0;
   private nextBroadcastId = 0;
   private stopped = false;
+  private checkpointDir: string | undefined;
   private readonly bus = new ListenerBus();
   private readonly tracker = new MapOutputTracker();
   private readonly blocks = new BlockManagerMaster();
@@ -216,6 +219,47 @@ export class KindlingContext {
     return this.makeRdd(textFileDefinition(path, minPartitions ?? this.defaultMinPartitions), `textFile at ${label}`);
   }
 
+  /** Spark's SparkContext.union: one RDD over all of them (partitioner-aware when they share one). */
+  union<T>(rdds: RDD<T>[]): RDD<T> {
+    return sources.union(this, rdds);
+  }
+
+  /** An RDD with no partitions and no records. */
+  emptyRDD<T>(): RDD<T> {
+    return sources.emptyRDD(this);
+  }
+
+  /** parallelize; or, given [record, hosts] pairs, one partition per record preferring those hosts. */
+  makeRDD<T>(data: ReadonlyArray<[T, string[]]>): RDD<T>;
+  makeRDD<T>(data: readonly T[], numSlices?: number): RDD<T>;
+  makeRDD<T>(data: readonly unknown[], numSlices?: number): RDD<T> {
+    return numSlices === undefined && sources.isLocatedData(data) ? sources.makeLocatedRdd(this, data) : this.parallelize(data as T[], numSlices);
+  }
+
+  /** Records written by rdd.saveAsObjectFile (V8 serialization), one partition per part file. */
+  objectFile<T>(path: string): RDD<T> {
+    return sources.objectFile(this, path);
+  }
+
+  /** [path, content] for every visible file of a directory (gzip files decompressed). */
+  wholeTextFiles(path: string, minPartitions?: number): RDD<[string, string]> {
+    return sources.wholeTextFiles(this, path, minPartitions ?? this.defaultMinPartitions);
+  }
+
+  /** Where rdd.checkpoint() writes: a fresh subdirectory of `dir`, as Spark's setCheckpointDir. */
+  setCheckpointDir(dir: string): void {
+    this.checkpointDir = sources.newCheckpointDir(dir);
+  }
+
+  getCheckpointDir(): string | undefined {
+    return this.checkpointDir;
+  }
+
+  /** Internal: whether an executor reported holding this cached partition. */
+  isBlockCached(rddId: number, partition: number): boolean {
+    return this.blocks.locations(rddId, partition).length > 0;
+  }
+
   // ---- shared variables ----
 
   broadcast<T>(value: T): Broadcast<T> {
@@ -251,14 +295,18 @@ export class KindlingContext {
     if (rdd.kc !== this) throw new IllegalArgumentError(`${rdd} belongs to a different KindlingContext`);
     const lineage = lineageOf(rdd);
     for (const r of lineage) if (r.shippingErrors.length > 0) throw r.shippingErrors[0];
-    // sortByKey's bounds need a sampling job of their own, run before this one.
+    // Jobs some RDDs need first (sortByKey's sampled bounds, zipWithIndex's counts), parents
+    // first, so an RDD's preparation can rely on its parents' bounds.
     for (const r of lineage) {
       for (const dep of r.dependencies) {
         if (dep.type === 'shuffle' && dep.partitioner instanceof DeferredRangePartitioner) await dep.partitioner.resolve();
       }
+      await r.prepare();
     }
     const parts = partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
-    return this.dag.runJob(rdd, spec, parts);
+    const results = await this.dag.runJob(rdd, spec, parts);
+    await checkpointAfterJob(rdd);
+    return results;
   }
 
   async stop(): Promise<void> {

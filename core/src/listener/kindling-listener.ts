@@ -22,6 +22,19 @@ export interface StageEvent {
   parentIds: number[];
   /** Set on onStageCompleted when the attempt failed. */
   failureReason?: string;
+  /** The stage's RDDs (its final RDD and narrow ancestors), as Spark's StageInfo.rddInfos. */
+  rddInfos?: RddInfo[];
+}
+
+export interface RddInfo {
+  id: number;
+  /** Set with rdd.setName(). */
+  name?: string;
+  /** "map at app.ts:12". */
+  callSite: string;
+  numPartitions: number;
+  storageLevel: string;
+  parentIds: number[];
 }
 
 export interface TaskEvent {

@@ -7,3 +7,8 @@ import './coalesced.js';
 import './shuffled.js';
 import './cogrouped.js';
 import './combine-local.js';
+import './partition-ops.js';
+import './zip.js';
+import './file-sources.js';
+import './checkpoint.js';
+import './context-sources.js';

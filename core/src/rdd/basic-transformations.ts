@@ -3,7 +3,8 @@ import { HashPartitioner } from '../partitioner/hash-partitioner.js';
 import { coalescedDefinition } from './coalesced.js';
 import { mapPartitionsDefinition, type MapOp } from './map-partitions.js';
 import type { Env, RDD } from './rdd.js';
-import { callSiteLabel, internalFunction, shipFunctions } from './ship.js';
+import { callSiteLabel, shipFunctions } from './ship.js';
+import { partitionOpDefinition } from './partition-ops.js';
 import { shuffledDefinition } from './shuffled.js';
 import { unionDefinition } from './union.js';
 
@@ -51,20 +52,10 @@ export function coalesce<T>(rdd: RDD<T>, numPartitions: number, shuffle: boolean
   }
   const { label } = callSiteLabel();
   if (!shuffle) return rdd.kc.makeRdd(coalescedDefinition(rdd, numPartitions), `coalesce at ${label}`);
-  // Spark's repartition: each partition deals its records round-robin from a seeded start.
-  const distribute = internalFunction(
-    function* (index: number, it: Iterable<unknown>, env: { n: number; keys: number[] }) {
-      let position = Math.floor(Math.abs(Math.sin(index + 1) * 10000)) % env.n;
-      for (const x of it) {
-        position = (position + 1) % env.n;
-        yield [env.keys[position], x];
-      }
-    },
-    'repartition',
-    { n: numPartitions, keys: roundRobinKeys(numPartitions) },
-  );
+  // Spark's repartition: each partition deals its records round robin, starting at a random
+  // offset from a generator seeded with the partition index (executor code: see partition-ops).
   const keyed = rdd.kc.makeRdd<[number, T]>(
-    mapPartitionsDefinition(rdd, { op: 'mapPartitionsWithIndex', fn: distribute }, false),
+    partitionOpDefinition(rdd, 'distribute', { n: numPartitions, keys: roundRobinKeys(numPartitions) }, false),
     `repartition at ${label}`,
   );
   const shuffled = keyed.kc.makeRdd<[number, T]>(

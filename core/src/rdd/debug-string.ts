@@ -29,5 +29,5 @@ function appendParents(rdd: RDD<unknown>, indent: number, lines: string[]): void
 
 function describe(rdd: RDD<unknown>): string {
   const storage = rdd.storageLevel.name === 'NONE' ? '' : rdd.storageLevel.name;
-  return `${rdd.className}[${rdd.id}] at ${rdd.creationSite} [${storage}]`;
+  return `${rdd.toString()} [${storage}]`;
 }

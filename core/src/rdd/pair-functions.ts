@@ -38,7 +38,7 @@ export function defaultPartitioner(rdd: RDD<any>, others: RDD<any>[], requested?
 }
 
 /** Builds a spec whose source calls the user's function; used to fold in zero values. */
-function wrapSpec(user: FunctionSpec, template: (userSource: string) => string, extraEnv: Env): FunctionSpec {
+export function wrapSpec(user: FunctionSpec, template: (userSource: string) => string, extraEnv: Env): FunctionSpec {
   const baseEnv = (user.env ?? {}) as Env;
   return { ...user, source: template(user.source), env: { ...baseEnv, ...extraEnv } };
 }
@@ -131,9 +131,12 @@ export function partitionBy(rdd: AnyPair, partitioner: Partitioner): any {
 
 export function sortByKey(rdd: AnyPair, ascending: boolean, numPartitions?: number): any {
   const n = numPartitions ?? rdd.getNumPartitions();
-  if (!Number.isInteger(n) || n < 1) throw new IllegalArgumentError(`Number of partitions (${n}) must be positive.`);
+  // Spark's RangePartitioner allows 0 partitions: sorting an empty RDD gives an empty RDD.
+  if (!Number.isInteger(n) || n < 0) throw new IllegalArgumentError(`Number of partitions cannot be negative but found ${n}.`);
+  // As Spark's RangePartitioner (bounds + 1 partitions), 0 requested partitions still keep the data.
+  const partitions = n === 0 && rdd.getNumPartitions() > 0 ? 1 : n;
   const { label } = callSiteLabel();
-  const partitioner = new DeferredRangePartitioner(n, ascending, rdd);
+  const partitioner = new DeferredRangePartitioner(partitions, ascending, rdd);
   return rdd.kc.makeRdd(shuffledDefinition(rdd, partitioner, { ordering: { ascending } }), `sortByKey at ${label}`);
 }
 
@@ -189,6 +192,18 @@ export function subtractByKey(rdd: AnyPair, other: AnyPair, numPartitions: numbe
 }
 
 export function distinct(rdd: RDD<any>, numPartitions?: number): any {
-  const pairs = rdd.map((x: unknown) => [x, null] as [unknown, null]);
-  return reduceByKey(pairs, (a: unknown) => a, numPartitions ?? rdd.getNumPartitions()).keys();
+  const n = numPartitions ?? rdd.getNumPartitions();
+  const first = (a: unknown) => a;
+  // SPARK-21436: already partitioned into as many partitions: dedupe inside each one, keep the partitioner.
+  if (rdd.partitioner && n === rdd.getNumPartitions()) {
+    const { label } = callSiteLabel();
+    const keyed = rdd.kc.makeRdd<Pair<unknown, null>>(
+      mapPartitionsDefinition(rdd, { op: 'map', fn: internalFunction((x: unknown) => [x, null], 'distinct') }, true),
+      `distinct at ${label}`,
+    );
+    const aggregator = { createCombiner: internalFunction(first, 'distinct'), mergeValue: internalFunction(first, 'distinct'), mergeCombiners: internalFunction(first, 'distinct') };
+    const deduped = rdd.kc.makeRdd(combineLocalDefinition(keyed, aggregator, false), `distinct at ${label}`);
+    return rdd.kc.makeRdd(mapPartitionsDefinition(deduped, { op: 'keys' }, true), `distinct at ${label}`);
+  }
+  return reduceByKey(rdd.map((x: unknown) => [x, null] as [unknown, null]), first, n).keys();
 }

@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { compileFunction } from '../closure/function-compiler.js';
 import type { FunctionSpec } from '../closure/function-spec.js';
 import { isModuleMarker } from '../closure/module-ref.js';
@@ -10,6 +8,7 @@ import { compareKeys } from '../partitioner/key-ordering.js';
 import type { ResultSpec } from './result-spec.js';
 import type { Env, Pair, RDD } from './rdd.js';
 import { callSiteLabel, shipFunctions } from './ship.js';
+import { saveOutput } from './output-commit.js';
 
 /** Runs `spec` over the partitions of `rdd` and returns the per-partition results in order. */
 function run(rdd: RDD<any>, spec: ResultSpec, partitions?: number[]): Promise<unknown[]> {
@@ -43,7 +42,7 @@ async function runWithFunctions(
  * too, while the user's own closure would see the ModuleRef. Broadcasts and accumulators
  * resolve to the driver's objects.
  */
-async function driverFunction(rdd: RDD<any>, spec: FunctionSpec, env: Env | undefined): Promise<(...a: any[]) => unknown> {
+export async function driverFunction(rdd: RDD<any>, spec: FunctionSpec, env: Env | undefined): Promise<(...a: any[]) => unknown> {
   const resolved = new Map<string, unknown>();
   collectTransportables(env, resolved, new Set());
   const appRoot = rdd.kc.conf.get('kindling.app.root') ?? process.cwd();
@@ -159,39 +158,11 @@ export async function foreachPartition<T>(rdd: RDD<T>, fn: Function, env?: Env):
   await runWithFunctions(rdd, 'foreachPartition', { fn }, env);
 }
 
-/**
- * Writes part-NNNNN files plus _SUCCESS, with Hadoop's v1 commit protocol: each task writes
- * under _temporary and commits by renaming into _temporary/committed; when the job succeeds the
- * driver moves the part files into place and writes _SUCCESS. A failed job removes the directory,
- * so it leaves no partial output and the path can be used again.
- */
-export async function saveAsTextFile(rdd: RDD<unknown>, dir: string): Promise<void> {
-  const abs = path.resolve(dir);
-  if (fs.existsSync(abs)) {
-    throw new IllegalArgumentError(`Output directory file:${abs} already exists; choose a new path or delete it first`);
+/** Writes part-NNNNN files plus _SUCCESS through the output commit protocol (see output-commit.ts). */
+export async function saveAsTextFile(rdd: RDD<unknown>, dir: string, options: { codec?: 'gzip' } = {}): Promise<void> {
+  if (options.codec !== undefined && options.codec !== 'gzip') {
+    throw new IllegalArgumentError(`Unknown compression codec '${String(options.codec)}'; Kindling writes 'gzip' (or no codec)`);
   }
-  const temporary = path.join(abs, '_temporary');
-  fs.mkdirSync(temporary, { recursive: true });
-  try {
-    await run(rdd, { action: 'saveAsTextFile', args: { dir: abs }, callSite: `saveAsTextFile at ${callSiteLabel().label}` });
-  } catch (e) {
-    // Abort: nothing was moved into place. Tasks being killed may still be writing under <dir>,
-    // so first move it aside atomically: they address everything through <dir> and create
-    // directories non-recursively, so they can no longer add entries to what gets removed.
-    try {
-      const aborted = `${abs}.aborted-${process.pid}-${Date.now()}`;
-      fs.renameSync(abs, aborted);
-      fs.rmSync(aborted, { recursive: true, force: true, maxRetries: 2 });
-    } catch {
-      // keep the job's error
-    }
-    throw e;
-  }
-  // Job commit: move every committed part file into place, then mark success.
-  const committed = path.join(temporary, 'committed');
-  for (const name of fs.existsSync(committed) ? fs.readdirSync(committed) : []) {
-    fs.renameSync(path.join(committed, name), path.join(abs, name));
-  }
-  fs.rmSync(temporary, { recursive: true, force: true });
-  fs.writeFileSync(path.join(abs, '_SUCCESS'), '');
+  const args = options.codec ? { codec: options.codec } : {};
+  await saveOutput(rdd, dir, { action: 'saveAsTextFile', args, callSite: `saveAsTextFile at ${callSiteLabel().label}` });
 }

@@ -17,4 +17,10 @@ export interface RddDefinition {
   preferredLocations?(partition: number): string[];
   /** Short label for toDebugString, e.g. "MapPartitionsRDD". */
   className: string;
+  /**
+   * Work that needs a job of its own before this RDD can be planned (zipWithIndex counts its
+   * parent's partitions, sampleByKeyExact counts keys). Runs, parents first, before every job
+   * over a lineage that contains this RDD; it must be idempotent and may fill in planArgs.
+   */
+  prepare?(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import * as actions from './rdd-actions.js';
 import * as pair from './pair-functions.js';
 import * as basic from './basic-transformations.js';
 import { toDebugString } from './debug-string.js';
+import { RddActionOps } from './rdd-action-ops.js';
 
 /** Environment object passed as the last argument of every shipped function. */
 export type Env = Record<string, unknown>;
@@ -21,17 +22,15 @@ export type Pair<K, V> = [K, V];
  * functions receives that environment as its own last argument:
  * `rdd.filter((x, env) => x > env.min, { min })`.
  */
-export class RDD<T> {
+export class RDD<T> extends RddActionOps<T> {
   readonly id: number;
-  readonly kind: string;
-  readonly dependencies: Dependency[];
   readonly partitioner: Partitioner | undefined;
   /** "map at app.ts:12": the operation and where the user called it. */
   readonly creationSite: string;
   storageLevel: StorageLevel = StorageLevel.NONE;
   /** Capture or encoding errors found when the RDD was defined; they fail the first action. */
   readonly shippingErrors: Error[];
-  private readonly def: RddDefinition;
+  private def: RddDefinition;
 
   constructor(
     readonly kc: KindlingContext,
@@ -39,17 +38,34 @@ export class RDD<T> {
     creationSite: string,
     shippingErrors: Error[] = [],
   ) {
+    super();
     this.id = kc.newRddId();
     this.def = def;
-    this.kind = def.kind;
-    this.dependencies = def.dependencies;
     this.partitioner = def.partitioner;
     this.creationSite = creationSite;
     this.shippingErrors = shippingErrors;
   }
 
+  get kind(): string {
+    return this.def.kind;
+  }
+
+  get dependencies(): Dependency[] {
+    return this.def.dependencies;
+  }
+
   get className(): string {
     return this.def.className;
+  }
+
+  /** Internal: swaps in a new definition, e.g. a checkpoint that truncates the lineage. */
+  replaceDefinition(def: RddDefinition): void {
+    this.def = def;
+  }
+
+  /** Internal: the definition's pre-job work (see RddDefinition.prepare). */
+  prepare(): Promise<void> {
+    return this.def.prepare?.() ?? Promise.resolve();
   }
 
   get planArgs(): unknown {
@@ -68,8 +84,8 @@ export class RDD<T> {
     return toDebugString(this);
   }
 
-  toString(): string {
-    return `${this.className}[${this.id}] at ${this.creationSite}`;
+  override toString(): string {
+    return `${this.name !== undefined ? `${this.name} ` : ''}${this.className}[${this.id}] at ${this.creationSite}`;
   }
 
   // ---- persistence ----
@@ -232,12 +248,28 @@ export class RDD<T> {
     return pair.sortByKey(this, ascending, numPartitions);
   }
 
-  cogroup<K, V, W>(
+  /** Spark's cogroup with one, two or three other RDDs, optionally followed by a partition count or partitioner. */
+  cogroup<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, numPartitions?: number | Partitioner): RDD<Pair<K, [V[], W[]]>>;
+  cogroup<K, V, W1, W2>(
     this: RDD<Pair<K, V>>,
-    other: RDD<Pair<K, W>>,
+    other1: RDD<Pair<K, W1>>,
+    other2: RDD<Pair<K, W2>>,
     numPartitions?: number | Partitioner,
-  ): RDD<Pair<K, [V[], W[]]>> {
-    return pair.cogroup(this, [other], numPartitions) as RDD<Pair<K, [V[], W[]]>>;
+  ): RDD<Pair<K, [V[], W1[], W2[]]>>;
+  cogroup<K, V, W1, W2, W3>(
+    this: RDD<Pair<K, V>>,
+    other1: RDD<Pair<K, W1>>,
+    other2: RDD<Pair<K, W2>>,
+    other3: RDD<Pair<K, W3>>,
+    numPartitions?: number | Partitioner,
+  ): RDD<Pair<K, [V[], W1[], W2[], W3[]]>>;
+  cogroup(this: RDD<Pair<unknown, unknown>>, ...args: unknown[]): RDD<Pair<unknown, unknown[][]>> {
+    const others = args.filter((a): a is RDD<Pair<unknown, unknown>> => a instanceof RDD);
+    const rest = args.slice(others.length);
+    if (others.length === 0 || others.length > 3 || rest.length > 1 || args.slice(0, others.length).some((a) => !(a instanceof RDD))) {
+      throw new IllegalArgumentError('cogroup takes one to three other RDDs, then an optional partition count or partitioner');
+    }
+    return pair.cogroup(this, others, rest[0] as number | Partitioner | undefined);
   }
 
   join<K, V, W>(this: RDD<Pair<K, V>>, other: RDD<Pair<K, W>>, numPartitions?: number | Partitioner): RDD<Pair<K, [V, W]>> {
@@ -331,7 +363,8 @@ export class RDD<T> {
     return actions.foreachPartition(this, fn, env);
   }
 
-  saveAsTextFile(path: string): Promise<void> {
-    return actions.saveAsTextFile(this, path);
+  /** Part files of the records' text, one per line; `{ codec: 'gzip' }` writes part-NNNNN.gz. */
+  saveAsTextFile(path: string, options: { codec?: 'gzip' } = {}): Promise<void> {
+    return actions.saveAsTextFile(this, path, options);
   }
 }

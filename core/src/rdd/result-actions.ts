@@ -1,9 +1,9 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { IllegalStateError } from '../errors.js';
 import { compareKeys } from '../partitioner/key-ordering.js';
 import { reservoirSample } from '../partitioner/reservoir-sample.js';
 import type { ComputeEnv } from './compute-registry.js';
+import { commitTaskOutput, partFileName } from './output-commit.js';
+import { writeObjects, writeTextLines } from './output-formats.js';
 import type { ResultSpec } from './result-spec.js';
 import type { TaskContext } from './task-context.js';
 
@@ -75,46 +75,18 @@ const ACTIONS: Record<string, ActionFactory> = {
     return reservoirSample(keys as Iterable<unknown>, args.sampleSize, args.seed * 31 + tc.partitionId);
   },
   saveAsTextFile: (args) => (it, tc) => {
-    const name = `part-${String(tc.partitionId).padStart(5, '0')}`;
-    const temporary = path.join(args.dir, '_temporary');
-    // Non-recursive: if the job was aborted and _temporary removed, a straggler fails instead of recreating it.
-    const attemptDir = path.join(temporary, `attempt_${tc.stageId}_${tc.partitionId}_${tc.attemptNumber}_${tc.taskAttemptId}`);
-    fs.mkdirSync(attemptDir);
-    try {
-      const tmp = path.join(attemptDir, name);
-      const fd = fs.openSync(tmp, 'w');
-      try {
-        let chunk = '';
-        for (let x = it.next(); !x.done; x = it.next()) {
-          chunk += `${formatLine(x.value)}\n`;
-          if (chunk.length > 1 << 16) {
-            fs.writeSync(fd, chunk);
-            chunk = '';
-          }
-        }
-        if (chunk) fs.writeSync(fd, chunk);
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      // Task commit (Hadoop's v1 committer): an atomic rename into _temporary/committed. A retried
-      // attempt replaces the file whole; the driver moves committed files into place on job success.
-      const committed = path.join(temporary, 'committed');
-      try {
-        fs.mkdirSync(committed);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
-      fs.renameSync(tmp, path.join(committed, name));
-    } finally {
-      fs.rmSync(attemptDir, { recursive: true, force: true });
-    }
+    const gzip = args.codec === 'gzip';
+    commitTaskOutput(args.dir, tc, partFileName(tc.partitionId, gzip ? '.gz' : ''), (fd) => writeTextLines(fd, it, gzip));
+    return null;
+  },
+  saveAsObjectFile: (args) => (it, tc) => {
+    commitTaskOutput(args.dir, tc, partFileName(tc.partitionId), (fd) => writeObjects(fd, it));
     return null;
   },
 };
 
 /** Text form of a record, as Spark's toString: tuples print as (a,b). */
-function formatLine(x: unknown): string {
+export function formatLine(x: unknown): string {
   if (Array.isArray(x)) return `(${x.map(formatLine).join(',')})`;
   if (x === null) return 'null';
   if (typeof x === 'object') return JSON.stringify(x);

@@ -2,12 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IllegalArgumentError } from '../errors.js';
 import { registerCompute } from './compute-registry.js';
+import { gunzipToFile, isGzipFile } from './output-formats.js';
 import type { RddDefinition } from './rdd-definition.js';
 
 export interface FileSplit {
   path: string;
   start: number;
   length: number;
+  /** A gzip file is one split: a gzip stream cannot be read from the middle. */
+  codec?: 'gzip';
 }
 
 /** Hadoop's block size for the local file system (fs.local.block.size). */
@@ -43,6 +46,10 @@ export function computeSplits(files: Array<{ path: string; size: number }>, minP
     let remaining = f.size;
     if (remaining === 0) {
       splits.push({ path: f.path, start: 0, length: 0 });
+      continue;
+    }
+    if (isGzipFile(f.path)) {
+      splits.push({ path: f.path, start: 0, length: f.size, codec: 'gzip' });
       continue;
     }
     while (remaining / splitSize > SPLIT_SLOP) {
@@ -151,4 +158,9 @@ function skipToNextLine(fd: number, pos: number): number {
   }
 }
 
-registerCompute('text-file', (args: { splits: FileSplit[] }) => (p) => readSplitLines(args.splits[p]!));
+registerCompute('text-file', (args: { splits: FileSplit[] }) => (p, tc) => {
+  const split = args.splits[p]!;
+  if (split.codec !== 'gzip') return readSplitLines(split);
+  const plain = gunzipToFile(split.path, tc.spillDir);
+  return readSplitLines({ path: plain, start: 0, length: fs.statSync(plain).size });
+});

@@ -1,7 +1,7 @@
 /* DAGScheduler: jobs, stages, reuse, caching, accumulators and events (harness in dag-scheduler-harness.ts). */
 import { expect } from 'chai';
 import { captureFunction } from '../closure/function-spec.js';
-import type { JobEndEvent, JobStartEvent, TaskEvent } from '../listener/kindling-listener.js';
+import type { JobEndEvent, JobStartEvent, StageEvent, TaskEvent } from '../listener/kindling-listener.js';
 import { RDD } from '../rdd/rdd.js';
 import { Accumulator } from '../shared/accumulator.js';
 import { StorageLevel } from '../storage/storage-level.js';
@@ -294,8 +294,10 @@ describe('DAGScheduler', () => {
   describe('listener events', () => {
     it('posts job start with every stage id and stage events with name, numTasks, parentIds and attemptId', async () => {
       const source = h.parallelize(3);
-      const mapped = h.map(h.shuffle(source, 2), 'map at app.ts:7');
-      const job = h.run(h.shuffle(mapped, 4));
+      const firstShuffle = h.shuffle(source, 2);
+      const mapped = h.map(firstShuffle, 'map at app.ts:7');
+      const lastShuffle = h.shuffle(mapped, 4);
+      const job = h.run(lastShuffle);
       h.completeMapStage(h.submitter.find(0, 0));
       h.completeMapStage(h.submitter.find(1, 0));
       h.submitter.find(2, 0).tasks.forEach((t) => h.succeed(t, t.partition));
@@ -318,8 +320,15 @@ describe('DAGScheduler', () => {
         'stageCompleted',
         'jobEnd',
       ]);
-      expect(h.events.submitted()).to.deep.equal(stages);
-      expect(h.events.completed()).to.deep.equal(stages);
+      const withoutRdds = (events: StageEvent[]) => events.map(({ rddInfos: _rdds, ...rest }) => rest);
+      expect(withoutRdds(h.events.submitted())).to.deep.equal(stages);
+      expect(withoutRdds(h.events.completed())).to.deep.equal(stages);
+      // Spark's StageInfo.rddInfos: the stage's RDD and its narrow ancestors.
+      expect(h.events.submitted().map((e) => e.rddInfos?.map((r) => r.id))).to.deep.equal([
+        [source.id],
+        [mapped.id, firstShuffle.id],
+        [lastShuffle.id],
+      ]);
       expect(h.events.of<JobEndEvent>('jobEnd')[0]).to.deep.include({ jobId: 0, succeeded: true });
       expect(h.events.of<TaskEvent>('taskEnd')).to.have.length(3 + 2 + 4);
     });

@@ -1,6 +1,6 @@
 import * as v8 from 'node:v8';
 import type { KindlingConf } from '../conf/kindling-conf.js';
-import { JobCancelledError, JobFailedError, TaskFailedError, type SerializedError } from '../errors.js';
+import { deserializeError, JobCancelledError, JobFailedError, type SerializedError } from '../errors.js';
 import type { ListenerBus } from '../listener/listener-bus.js';
 import type { ShuffleDependency } from '../rdd/dependency.js';
 import type { RDD } from '../rdd/rdd.js';
@@ -306,7 +306,7 @@ export class DAGScheduler implements TaskSchedulerListener {
   private abortStage(stage: Stage, reason: string): void {
     const error = new JobFailedError(`Job aborted due to stage failure: ${reason}`);
     const last = this.lastTaskError.get(stage.id);
-    if (last) (error as { cause?: unknown }).cause = new TaskFailedError(last.message, last.name, last.stack);
+    if (last) (error as { cause?: unknown }).cause = deserializeError(last);
     const jobs = [...this.activeJobs.values()].filter((job) => this.graph.stagesOfJob(job.finalStage).includes(stage));
     if (this.running.has(stage)) this.markStageFinished(stage, reason);
     for (const job of jobs) this.failJob(job, error);
