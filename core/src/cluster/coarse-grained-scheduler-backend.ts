@@ -1,6 +1,7 @@
 import { ClusterManagerError, KindlingError, serializeError } from '../errors.js';
 import { secureByDefault, warnIfAuthenticationOff } from './app-secret.js';
-import { decodeStatusUpdate, UNREGISTERED_PEER_LIMITS } from './status-update-decoding.js';
+import { decodeStatusUpdate } from './status-update-decoding.js';
+import { PRE_REGISTRATION_MESSAGES, UNREGISTERED_PEER_LIMITS } from './unregistered-peers.js';
 import type { RpcMessage, Reply, RpcConnectionLike } from '../rpc/rpc-types.js';
 import { RpcServer } from '../rpc/rpc-server.js';
 import type { ExecutorLossReason } from '../scheduler/executor-loss-reason.js';
@@ -45,6 +46,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   /** Ids the driver asked to kill: their loss is not the application's fault. */
   private readonly killedByDriver = new Set<string>();
   private readonly removed = new Set<string>();
+  private readonly registeredConns = new WeakSet<RpcConnectionLike>();
   private reviveTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private stopping = false;
@@ -173,6 +175,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     let executorId: string | undefined;
     conn.onMessage((msg, reply) => {
       if (msg.type === 'registerExecutor') executorId = String(msg.payload['executorId']);
+      else if (!this.registeredConns.has(conn) && !PRE_REGISTRATION_MESSAGES.has(msg.type)) {
+        // Stage plans, broadcasts and status are for registered executors only.
+        conn.close();
+        return;
+      }
       return this.handle(conn, msg, reply);
     });
     conn.onClose(() => {
@@ -267,6 +274,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     });
     this.context.executorAddresses.set(executorId, { host, blockPort: Number(p['blockPort']), localDir: String(p['localDir']) });
     reply('ack', {});
+    this.registeredConns.add(conn);
     conn.trust?.(); // a registered executor may send full-size frames (results)
     this.launcher?.executorRegistered?.(executorId);
     this.context.scheduler.executorAdded(executorId, host, cores);

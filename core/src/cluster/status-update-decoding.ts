@@ -4,14 +4,6 @@ import type { TaskState } from '../scheduler/task-state.js';
 import type { TaskStatusUpdate } from '../scheduler/task-status-update.js';
 
 /**
- * Frame cap for driver connections that have not registered as executors (with authentication
- * off; with it on, the handshake's own 4 KiB cap applies first). Their messages before
- * registering, retrieveAppConfig and registerExecutor, are a few hundred bytes; without the cap
- * any local process could make the driver buffer kindling.rpc.message.maxSize per connection.
- */
-export const UNREGISTERED_PEER_LIMITS = { maxFrameBytes: 64 * 1024, until: 'registered as an executor' } as const;
-
-/**
  * Turns a statusUpdate into what the task scheduler needs. A body that does not decode fails
  * the task with the decode error as its reason, so it is retried like any task failure (Spark's
  * TaskResultGetter does the same) instead of leaving the task running forever.

@@ -10,6 +10,7 @@ import { blockFilePath, parseBlockId, shuffleDataFileName, shuffleIndexFileName,
 import { readIndexFile } from '../shuffle/index-file.js';
 import { DEFAULT_MAX_FRAME_BYTES, frameTooLargeMessage } from './frame-codec.js';
 import type { RpcConnection } from './rpc-connection.js';
+import { RateLimitedLog } from '../util/rate-limited-log.js';
 import { RpcServer } from './rpc-server.js';
 import type { Reply, RpcMessage } from './rpc-types.js';
 
@@ -38,6 +39,8 @@ export class BlockTransferServer {
 
   static async start(opts: BlockTransferServerOptions): Promise<BlockTransferServer> {
     const log = opts.log ?? ((m: string) => console.warn(m));
+    // Refused block ids (traversal probes) are logged rate-limited, like refused connections.
+    const refusals = new RateLimitedLog(log, 'refused block requests');
     const rpc = await RpcServer.listen({
       host: opts.host,
       port: opts.port,
@@ -45,7 +48,7 @@ export class BlockTransferServer {
       maxFrameBytes: opts.maxFrameBytes,
       authTimeoutMs: opts.authTimeoutMs,
       log,
-      onConnection: (conn) => conn.onMessage((msg, reply) => serveBlock(opts, log, conn, msg, reply)),
+      onConnection: (conn) => conn.onMessage((msg, reply) => serveBlock(opts, (m) => refusals.log(m), conn, msg, reply)),
     });
     return new BlockTransferServer(rpc);
   }

@@ -76,6 +76,13 @@ describe('with kindling.authenticate=false', function () {
       for (let taskId = 0; taskId < 50; taskId++) rogue.send('statusUpdate', { executorId: '0', taskId, state: 'FINISHED' }, new Uint8Array([1, 2, 3]));
       expect(await kc.parallelize([1, 2, 3, 4], 2).map((x) => x * 10).collect()).to.deep.equal([10, 20, 30, 40]);
       await rogue.whenClosed; // the driver dropped it for speaking for another executor
+      // Stage plans and broadcasts are for registered executors only.
+      const prober = await connectAsExecutor(driverUrl);
+      const config = await prober.ask('retrieveAppConfig', { executorId: 'probe' });
+      expect(config.payload['entries']).to.have.property('kindling.authenticate', 'false');
+      const plan = await settle(prober.ask('fetchTaskBinary', { binaryId: 0 }));
+      expect(plan.ok).to.equal(false);
+      expect((plan as { error: Error }).error.message).to.match(/closed by the peer|was closed/);
       // A registered fake is the documented risk of turning authentication off; a registered one may take tasks.
       const registered = await connectAsExecutor(driverUrl);
       await registerFake(registered, 'fake');
