@@ -32,6 +32,7 @@ export { executorCommand, executorEntryPoint, inheritedNodeOptions, type Executo
 export { ExecutorAddressBook, type ExecutorAddress } from './cluster/executor-address-book.js';
 export { rpcSettings, type RpcSettings } from './cluster/rpc-settings.js';
 export { parseMemoryMiB, parseByteSize, parseDurationMs } from './conf/units.js';
+export { parseProperties, loadPropertiesFile } from './conf/properties-file.js';
 export { coalescedMicrotask } from './util/coalesced-microtask.js';
 // Core's authenticated RPC, for adapters' own daemons and messages (one transport for everything).
 export { RpcServer, type RpcServerOptions } from './rpc/rpc-server.js';

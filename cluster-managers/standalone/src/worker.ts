@@ -1,0 +1,256 @@
+/**
+ * The standalone worker (Spark's deploy.worker.Worker): registers with the leading master,
+ * heartbeats, launches and kills executors on its orders, and re-registers (reporting the
+ * executors it still runs) whenever its connection to the master is lost.
+ */
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { connectRpc, KindlingConf, rpcSettings, type RpcConnectionLike, type RpcMessage } from '@kindling/core/cluster-manager';
+import { ExecutorRunner, type ExecutorEnd } from './executor-runner.js';
+import { timestampId } from './master-model.js';
+import { StandaloneError } from './standalone-error.js';
+import { formatStandaloneUrl, type MasterAddress } from './standalone-master-url.js';
+import { Msg, registerStandaloneMessages } from './standalone-messages.js';
+
+export interface WorkerOptions {
+  masters: MasterAddress[];
+  /** The host executors bind and advertise; default 127.0.0.1. */
+  host?: string;
+  /** Default: all cores of the machine. */
+  cores?: number;
+  /** Default: the machine's memory minus 1 GiB (at least 512 MiB). */
+  memoryMib?: number;
+  /** Default <cwd>/work. */
+  workDir?: string;
+  webUiUrl?: string;
+  conf?: KindlingConf;
+  log?: (message: string) => void;
+}
+
+/** Registration attempts before the worker gives up (Spark: 6 fast + 10 slow). */
+const MAX_REGISTRATION_ATTEMPTS = 16;
+
+export class Worker {
+  readonly id: string;
+  readonly host: string;
+  readonly cores: number;
+  readonly memoryMib: number;
+  readonly workDir: string;
+  private readonly runners = new Map<string, ExecutorRunner>();
+  /** Apps the master declared finished: late launch orders for them are ignored. */
+  private readonly finishedApps = new Set<string>();
+  private conn: RpcConnectionLike | undefined;
+  private masterUrl: string | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private reconnecting: Promise<void> | undefined;
+  private stopped = false;
+  private readonly secret: string | undefined;
+  private readonly heartbeatMs: number;
+  private readonly log: (message: string) => void;
+  /** Fails the daemon when every master stays unreachable. */
+  private giveUp: (e: Error) => void = () => {};
+  readonly failed: Promise<Error>;
+
+  private constructor(private readonly options: WorkerOptions) {
+    const conf = options.conf ?? new KindlingConf();
+    this.host = options.host ?? '127.0.0.1';
+    this.cores = options.cores ?? os.availableParallelism();
+    this.memoryMib = options.memoryMib ?? Math.max(512, Math.floor(os.totalmem() / 1048576) - 1024);
+    if (!Number.isInteger(this.cores) || this.cores < 1) throw new StandaloneError(`Worker cores must be a positive integer, got ${this.cores}`);
+    if (!Number.isInteger(this.memoryMib) || this.memoryMib < 1) throw new StandaloneError(`Worker memory must be a positive number of MiB, got ${this.memoryMib}`);
+    this.workDir = path.resolve(options.workDir ?? 'work');
+    this.id = `worker-${timestampId()}-${this.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${process.pid}`;
+    this.secret = rpcSettings(conf).secret;
+    this.heartbeatMs = conf.getTimeMs('kindling.worker.timeout', '60s', 's') / 4;
+    this.log = options.log ?? ((m: string) => console.error(`[worker] ${m}`));
+    this.failed = new Promise((resolve) => (this.giveUp = resolve));
+  }
+
+  /** Starts the worker; resolves once it registered with a master (or rejects when none answers). */
+  static async start(options: WorkerOptions): Promise<Worker> {
+    registerStandaloneMessages();
+    if (options.masters.length === 0) throw new StandaloneError('A worker needs a master URL, e.g. spark://127.0.0.1:7077');
+    const w = new Worker(options);
+    await w.register();
+    w.heartbeatTimer = setInterval(() => w.heartbeat(), Math.max(50, w.heartbeatMs));
+    w.heartbeatTimer.unref();
+    return w;
+  }
+
+  get master(): string | undefined {
+    return this.masterUrl;
+  }
+
+  /** Executor process ids by `${appId}/${executorId}` (tests and the UI). */
+  executorPids(): Map<string, number> {
+    return new Map([...this.runners].map(([k, r]) => [k, r.pid ?? 0]));
+  }
+
+  /** Stops every executor (waiting until each is gone) and leaves the master. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.heartbeatTimer);
+    await Promise.all([...this.runners.values()].map((r) => r.kill()));
+    this.conn?.close();
+  }
+
+  private heartbeat(): void {
+    if (this.conn && !this.conn.closed) this.conn.send(Msg.WorkerHeartbeat, { workerId: this.id });
+  }
+
+  private async register(): Promise<void> {
+    const problems: string[] = [];
+    for (let attempt = 0; attempt < MAX_REGISTRATION_ATTEMPTS && !this.stopped; attempt++) {
+      for (const m of this.options.masters) {
+        try {
+          if (await this.registerWith(m)) return;
+          problems.push(`${formatStandaloneUrl([m])}: in standby`);
+        } catch (e) {
+          problems.push(`${formatStandaloneUrl([m])}: ${(e as Error).message}`);
+        }
+      }
+      // Spark retries at ~10 s; the first retries come faster so a restarted master is found quickly.
+      await delay(Math.min(500 * 2 ** attempt, 15_000) * (0.5 + Math.random()));
+    }
+    if (this.stopped) return;
+    throw new StandaloneError(`All masters are unresponsive! Giving up. (${problems.slice(-this.options.masters.length).join('; ')})`);
+  }
+
+  /** True once registered; false if that master is a standby. */
+  private async registerWith(m: MasterAddress): Promise<boolean> {
+    const conn = await connectRpc({ host: m.host, port: m.port, secret: this.secret, timeoutMs: 10_000, askTimeoutMs: 10_000 });
+    conn.onMessage((msg) => this.handle(conn, msg));
+    let answer: RpcMessage;
+    try {
+      answer = await conn.ask(Msg.RegisterWorker, this.registration());
+    } catch (e) {
+      conn.close();
+      throw e;
+    }
+    if (answer.type !== Msg.RegisteredWorker) {
+      conn.close();
+      return false;
+    }
+    if (this.stopped) {
+      conn.close();
+      return true;
+    }
+    this.conn = conn;
+    this.masterUrl = String(answer.payload['masterUrl']);
+    this.log(`Registered with master ${this.masterUrl} as ${this.id} (${this.cores} cores, ${this.memoryMib} MiB)`);
+    conn.onClose(() => {
+      if (this.conn !== conn || this.stopped) return;
+      this.conn = undefined;
+      this.log(`Lost the connection to master ${this.masterUrl}; registering again`);
+      this.reregister();
+    });
+    return true;
+  }
+
+  private registration(): Record<string, unknown> {
+    return {
+      workerId: this.id,
+      host: this.host,
+      cores: this.cores,
+      memoryMib: this.memoryMib,
+      webUiUrl: this.options.webUiUrl ?? '',
+      executors: [...this.runners.values()].map((r) => ({
+        appId: r.options.appId,
+        executorId: r.options.executorId,
+        cores: r.options.cores,
+        memoryMib: r.options.memoryMib,
+        state: 'RUNNING',
+      })),
+    };
+  }
+
+  private reregister(): void {
+    this.reconnecting ??= this.register()
+      .catch((e: Error) => {
+        this.log(e.message);
+        this.giveUp(e);
+      })
+      .finally(() => (this.reconnecting = undefined));
+  }
+
+  private handle(conn: RpcConnectionLike, msg: RpcMessage): void {
+    const p = msg.payload;
+    switch (msg.type) {
+      case Msg.LaunchExecutor:
+        this.launch(conn, p);
+        return;
+      case Msg.KillExecutor:
+        void this.runners.get(`${String(p['appId'])}/${String(p['executorId'])}`)?.kill();
+        return;
+      case Msg.ApplicationFinished:
+        this.finishedApps.add(String(p['appId']));
+        for (const [key, r] of this.runners) if (key.startsWith(`${String(p['appId'])}/`)) void r.kill();
+        return;
+      case Msg.ReconnectWorker:
+        if (conn === this.conn) {
+          // The master declared us dead; register again on a fresh connection.
+          this.conn = undefined;
+          conn.close();
+          this.reregister();
+        }
+        return;
+      default:
+        this.log(`Ignoring unexpected '${msg.type}' from the master`);
+    }
+  }
+
+  private launch(conn: RpcConnectionLike, p: Record<string, unknown>): void {
+    const appId = String(p['appId']);
+    const executorId = String(p['executorId']);
+    const key = `${appId}/${executorId}`;
+    if (!/^[A-Za-z0-9._-]+$/.test(appId) || !/^[A-Za-z0-9._-]+$/.test(executorId)) {
+      this.log(`Refusing executor with unsafe id '${key}'`);
+      return;
+    }
+    if (this.stopped || this.runners.has(key) || this.finishedApps.has(appId)) return;
+    let runner: ExecutorRunner;
+    try {
+      runner = new ExecutorRunner({
+        appId,
+        executorId,
+        cores: Number(p['cores']),
+        memoryMib: Number(p['memoryMib']),
+        driverUrl: String(p['driverUrl']),
+        hostname: this.host,
+        workDir: this.workDir,
+        secret: String(p['secret'] ?? ''),
+        nodeOptions: (p['nodeOptions'] as string[]) ?? [],
+        appRoot: String(p['appRoot'] ?? ''),
+      });
+    } catch (e) {
+      this.report({ appId, executorId, state: 'FAILED', message: `Cannot start executor: ${(e as Error).message}`, exitCode: null, signal: null });
+      return;
+    }
+    this.runners.set(key, runner);
+    this.log(`Launched executor ${key} (pid ${runner.pid}, ${runner.options.cores} cores, ${runner.options.memoryMib} MiB), logs in ${runner.dir}`);
+    if (conn === this.conn) this.report({ appId, executorId, state: 'RUNNING', message: '', exitCode: null, signal: null });
+    void runner.exited.then((end) => {
+      this.runners.delete(key);
+      this.log(`Executor ${key} ended: ${end.message}`);
+      this.report({ appId, executorId, ...end });
+    });
+  }
+
+  private report(r: { appId: string; executorId: string; state: string } & Omit<ExecutorEnd, 'state'>): void {
+    if (!this.conn || this.conn.closed) return; // the next registration reports what still runs
+    this.conn.send(Msg.ExecutorStateChanged, {
+      appId: r.appId,
+      executorId: r.executorId,
+      state: r.state,
+      message: r.message,
+      exitCode: r.exitCode ?? 0,
+      hasExitCode: r.exitCode !== null,
+      signal: r.signal ?? '',
+    });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
