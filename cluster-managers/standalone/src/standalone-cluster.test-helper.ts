@@ -7,6 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectRpc } from '@kindling/core/cluster-manager';
+import type { MasterSnapshot } from './master-snapshot.js';
+import { parseStandaloneUrl } from './standalone-master-url.js';
+import { Msg, registerStandaloneMessages } from './standalone-messages.js';
 
 const BIN = fileURLToPath(new URL('../bin/', import.meta.url));
 
@@ -144,5 +148,27 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs:
   while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The master's /json state, over its RPC (as an operator's tool would ask). */
+export async function masterState(masterUrl: string, secret?: string): Promise<MasterSnapshot> {
+  registerStandaloneMessages();
+  const [m] = parseStandaloneUrl(masterUrl);
+  const conn = await connectRpc({ host: m!.host, port: m!.port, secret, timeoutMs: 5000, askTimeoutMs: 5000 });
+  try {
+    const answer = await conn.ask(Msg.RequestMasterState, {});
+    return JSON.parse(String(answer.payload['json'])) as MasterSnapshot;
+  } finally {
+    conn.close();
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
