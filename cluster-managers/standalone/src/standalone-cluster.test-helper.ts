@@ -33,7 +33,7 @@ export interface TestCluster {
   /** Starts one more worker (e.g. after killing one). */
   addWorker(opts?: { cores?: number; memory?: string }): Promise<Daemon>;
   /** Executor processes (children of the workers): pid and executor id. */
-  executors(): Array<{ pid: number; executorId: string; appId: string; workerPid: number }>;
+  executors(): Array<{ pid: number; executorId: string; appId: string; workerPid: number; driverUrl: string }>;
   stop(): Promise<void>;
 }
 
@@ -119,8 +119,8 @@ export async function startCluster(o: { workers?: number; conf?: Record<string, 
   };
 }
 
-export function executorChildren(parents: number[]): Array<{ pid: number; executorId: string; appId: string; workerPid: number }> {
-  const found: Array<{ pid: number; executorId: string; appId: string; workerPid: number }> = [];
+export function executorChildren(parents: number[]): Array<{ pid: number; executorId: string; appId: string; workerPid: number; driverUrl: string }> {
+  const found: Array<{ pid: number; executorId: string; appId: string; workerPid: number; driverUrl: string }> = [];
   for (const parent of parents) {
     let out = '';
     try {
@@ -133,7 +133,7 @@ export function executorChildren(parents: number[]): Array<{ pid: number; execut
       if (!m || !m[2]!.includes('executor-main.js')) continue;
       const args = m[2]!.split(/\s+/);
       const opt = (name: string) => args[args.indexOf(name) + 1] ?? '';
-      found.push({ pid: Number(m[1]), executorId: opt('--executor-id'), appId: opt('--app-id'), workerPid: parent });
+      found.push({ pid: Number(m[1]), executorId: opt('--executor-id'), appId: opt('--app-id'), workerPid: parent, driverUrl: opt('--driver-url') });
     }
   }
   return found;
