@@ -26,16 +26,20 @@ import {
   type MasterState,
   type WorkerInfo,
 } from './master-model.js';
+import { masterRoutes } from './master-page.js';
 import { masterSnapshot, type MasterSnapshot } from './master-snapshot.js';
 import { BlackHolePersistenceEngine, FileSystemPersistenceEngine, type PersistenceEngine } from './persistence-engine.js';
 import { StandaloneError } from './standalone-error.js';
 import { Msg, registerStandaloneMessages, type ApplicationDescription, type ExecutorDescription } from './standalone-messages.js';
+import { WebUi } from './web-ui.js';
 
 export interface MasterOptions {
   /** Default 127.0.0.1 (loopback only); '0.0.0.0' to accept other hosts. */
   host?: string;
   /** Default 7077; 0 = any free port. */
   port?: number;
+  /** The web UI's port (kindling-master: 8080); 0 = any free port; undefined = no UI. */
+  webUiPort?: number;
   conf?: KindlingConf;
   log?: (message: string) => void;
 }
@@ -70,6 +74,7 @@ export class Master {
   private readonly maxExecutorRetries: number;
   private readonly retainedApps: number;
   private readonly startTime = Date.now();
+  private ui: WebUi | undefined;
 
   private constructor(
     private readonly server: RpcServer,
@@ -104,6 +109,14 @@ export class Master {
       log,
     });
     master = new Master(server, conf, persistence, log);
+    if (options.webUiPort !== undefined) {
+      try {
+        master.ui = await WebUi.listen(options.host ?? '127.0.0.1', options.webUiPort, masterRoutes(() => master!.snapshot()), settings.secret);
+      } catch (e) {
+        await server.close();
+        throw e;
+      }
+    }
     await master.recover();
     const interval = Math.max(100, Math.min(master.workerTimeoutMs / 4, 15_000));
     master.checkTimer = setInterval(() => master!.removeSilentWorkers(), interval);
@@ -119,6 +132,11 @@ export class Master {
 
   get port(): number {
     return this.server.port;
+  }
+
+  /** http://host:port of the web UI, if it runs. */
+  get webUiUrl(): string | undefined {
+    return this.ui?.url;
   }
 
   get status(): MasterState {
@@ -142,6 +160,7 @@ export class Master {
     this.stopped = true;
     clearInterval(this.checkTimer);
     clearTimeout(this.recoveryTimer);
+    await this.ui?.close();
     await this.server.close();
     await this.persistence.close();
   }

@@ -58,6 +58,17 @@ describe('standalone with kindling.authenticate=true', function () {
     expect((await masterState(cluster.masterUrl, SECRET)).activeapps).to.have.length(0);
   });
 
+  it('the web UIs refuse requests without the secret', async () => {
+    const basic = (password: string) => ({ Authorization: `Basic ${Buffer.from(`admin:${password}`).toString('base64')}` });
+    expect((await fetch(`${cluster.masterWebUi}/json`)).status).to.equal(401);
+    expect((await fetch(`${cluster.masterWebUi}/json`, { headers: basic('wrong') })).status).to.equal(401);
+    const ok = await fetch(`${cluster.masterWebUi}/json`, { headers: basic(SECRET) });
+    expect(ok.status).to.equal(200);
+    const workerUi = ((await ok.json()) as { workers: Array<{ webuiaddress: string }> }).workers[0]!.webuiaddress;
+    expect((await fetch(`${workerUi}/`)).status).to.equal(401);
+    expect((await fetch(`${workerUi}/`, { headers: basic(SECRET) })).status).to.equal(200);
+  });
+
   it('runs an app with the secret, and its driver and executors refuse callers without it', async () => {
     const kc = await KindlingContext.create({
       master: cluster.masterUrl,

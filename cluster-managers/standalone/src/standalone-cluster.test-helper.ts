@@ -26,6 +26,8 @@ export interface Daemon {
 
 export interface TestCluster {
   masterUrl: string;
+  /** http://127.0.0.1:<port> of the master's UI. */
+  masterWebUi: string;
   master: Daemon;
   workers: Daemon[];
   workDir: string;
@@ -73,14 +75,14 @@ export function startDaemon(bin: 'kindling-master' | 'kindling-worker', args: st
   });
 }
 
-export async function startMaster(conf: Record<string, string>, env: NodeJS.ProcessEnv = {}, port = 0): Promise<{ daemon: Daemon; url: string }> {
-  const args = ['--port', String(port), ...confArgs(conf)];
-  const { daemon, match } = await startDaemon('kindling-master', args, env, /kindling-master listening at (spark:\/\/\S+)/);
-  return { daemon, url: match[1]! };
+export async function startMaster(conf: Record<string, string>, env: NodeJS.ProcessEnv = {}, port = 0): Promise<{ daemon: Daemon; url: string; webUi: string }> {
+  const args = ['--port', String(port), '--webui-port', '0', ...confArgs(conf)];
+  const { daemon, match } = await startDaemon('kindling-master', args, env, /kindling-master listening at (spark:\/\/\S+) \(web UI (\S+)\)/);
+  return { daemon, url: match[1]!, webUi: match[2]! };
 }
 
 export async function startWorker(masterUrl: string, workDir: string, conf: Record<string, string>, opts: { cores?: number; memory?: string } = {}, env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
-  const args = [masterUrl, '--cores', String(opts.cores ?? 2), '--memory', opts.memory ?? '2g', '--work-dir', workDir, ...confArgs(conf)];
+  const args = [masterUrl, '--webui-port', '0', '--cores', String(opts.cores ?? 2), '--memory', opts.memory ?? '2g', '--work-dir', workDir, ...confArgs(conf)];
   return (await startDaemon('kindling-worker', args, env, /kindling-worker \S+ registered/)).daemon;
 }
 
@@ -89,7 +91,7 @@ export async function startCluster(o: { workers?: number; conf?: Record<string, 
   const conf = o.conf ?? {};
   const env = o.env ?? {};
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-standalone-'));
-  const { daemon: master, url } = await startMaster(conf, env);
+  const { daemon: master, url, webUi } = await startMaster(conf, env);
   const workers: Daemon[] = [];
   let n = 0;
   const addWorker = async (opts: { cores?: number; memory?: string } = {}) => {
@@ -105,6 +107,7 @@ export async function startCluster(o: { workers?: number; conf?: Record<string, 
   }
   return {
     masterUrl: url,
+    masterWebUi: webUi,
     master,
     workers,
     workDir,

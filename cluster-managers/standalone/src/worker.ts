@@ -11,6 +11,8 @@ import { timestampId } from './master-model.js';
 import { StandaloneError } from './standalone-error.js';
 import { formatStandaloneUrl, type MasterAddress } from './standalone-master-url.js';
 import { Msg, registerStandaloneMessages } from './standalone-messages.js';
+import { WebUi } from './web-ui.js';
+import { workerRoutes, type WorkerView } from './worker-page.js';
 
 export interface WorkerOptions {
   masters: MasterAddress[];
@@ -22,7 +24,8 @@ export interface WorkerOptions {
   memoryMib?: number;
   /** Default <cwd>/work. */
   workDir?: string;
-  webUiUrl?: string;
+  /** The web UI's port (kindling-worker: 8081); 0 = any free port; undefined = no UI. */
+  webUiPort?: number;
   conf?: KindlingConf;
   log?: (message: string) => void;
 }
@@ -37,6 +40,9 @@ export class Worker {
   readonly memoryMib: number;
   readonly workDir: string;
   private readonly runners = new Map<string, ExecutorRunner>();
+  /** Recently ended executors, for the UI (their logs stay in the work dir). */
+  private readonly finished: Array<{ appId: string; executorId: string; cores: number; memoryMib: number; state: string }> = [];
+  private ui: WebUi | undefined;
   /** Apps the master declared finished: late launch orders for them are ignored. */
   private readonly finishedApps = new Set<string>();
   private conn: RpcConnectionLike | undefined;
@@ -71,7 +77,13 @@ export class Worker {
     registerStandaloneMessages();
     if (options.masters.length === 0) throw new StandaloneError('A worker needs a master URL, e.g. spark://127.0.0.1:7077');
     const w = new Worker(options);
-    await w.register();
+    if (options.webUiPort !== undefined) w.ui = await WebUi.listen(w.host, options.webUiPort, workerRoutes(() => w.view()), w.secret);
+    try {
+      await w.register();
+    } catch (e) {
+      await w.ui?.close();
+      throw e;
+    }
     w.heartbeatTimer = setInterval(() => w.heartbeat(), Math.max(50, w.heartbeatMs));
     w.heartbeatTimer.unref();
     return w;
@@ -86,6 +98,15 @@ export class Worker {
     return new Map([...this.runners].map(([k, r]) => [k, r.pid ?? 0]));
   }
 
+  get webUiUrl(): string | undefined {
+    return this.ui?.url;
+  }
+
+  private view(): WorkerView {
+    const running = [...this.runners.values()].map((r) => ({ appId: r.options.appId, executorId: r.options.executorId, cores: r.options.cores, memoryMib: r.options.memoryMib, state: 'RUNNING' }));
+    return { id: this.id, masterUrl: this.masterUrl ?? '', cores: this.cores, memoryMib: this.memoryMib, workDir: this.workDir, executors: [...running, ...[...this.finished].reverse()] };
+  }
+
   /** Stops every executor (waiting until each is gone) and leaves the master. */
   async stop(): Promise<void> {
     if (this.stopped) return;
@@ -93,6 +114,7 @@ export class Worker {
     clearInterval(this.heartbeatTimer);
     await Promise.all([...this.runners.values()].map((r) => r.kill()));
     this.conn?.close();
+    await this.ui?.close();
   }
 
   private heartbeat(): void {
@@ -154,7 +176,7 @@ export class Worker {
       host: this.host,
       cores: this.cores,
       memoryMib: this.memoryMib,
-      webUiUrl: this.options.webUiUrl ?? '',
+      webUiUrl: this.ui?.url ?? '',
       executors: [...this.runners.values()].map((r) => ({
         appId: r.options.appId,
         executorId: r.options.executorId,
@@ -232,6 +254,8 @@ export class Worker {
     if (conn === this.conn) this.report({ appId, executorId, state: 'RUNNING', message: '', exitCode: null, signal: null });
     void runner.exited.then((end) => {
       this.runners.delete(key);
+      this.finished.push({ appId, executorId, cores: runner.options.cores, memoryMib: runner.options.memoryMib, state: end.state });
+      if (this.finished.length > 100) this.finished.shift();
       this.log(`Executor ${key} ended: ${end.message}`);
       this.report({ appId, executorId, ...end });
     });

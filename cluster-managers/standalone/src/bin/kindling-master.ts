@@ -21,10 +21,9 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<{ host: string; port: string; webuiPort: string; propertiesFile?: string; conf: string[] }>();
   const conf = daemonConf(o.propertiesFile, o.conf);
-  parsePort(o.webuiPort, '--webui-port');
-  const master = await Master.start({ host: o.host, port: parsePort(o.port, '--port'), conf, log });
+  const master = await Master.start({ host: o.host, port: parsePort(o.port, '--port'), webUiPort: parsePort(o.webuiPort, '--webui-port'), conf, log });
   // Tests and scripts read the bound address from this line.
-  process.stdout.write(`kindling-master listening at ${master.url}\n`);
+  process.stdout.write(`kindling-master listening at ${master.url} (web UI ${master.webUiUrl})\n`);
   stopOnSignals(() => master.stop(), log);
 }
 

@@ -25,15 +25,14 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<{ host: string; cores?: string; memory?: string; workDir: string; webuiPort: string; propertiesFile?: string; conf: string[] }>();
   const conf = daemonConf(o.propertiesFile, o.conf);
-  parsePort(o.webuiPort, '--webui-port');
   let cores: number | undefined;
   if (o.cores !== undefined) {
     cores = Number(o.cores);
     if (!Number.isInteger(cores) || cores < 1) throw new ConfigError(`--cores must be a positive integer, got '${o.cores}'`);
   }
   const memoryMib = o.memory !== undefined ? parseMemoryMiB(o.memory) : undefined;
-  const worker = await Worker.start({ masters: parseStandaloneUrl(program.args[0]!), host: o.host, cores, memoryMib, workDir: o.workDir, conf, log });
-  process.stdout.write(`kindling-worker ${worker.id} registered with ${worker.master}\n`);
+  const worker = await Worker.start({ masters: parseStandaloneUrl(program.args[0]!), host: o.host, cores, memoryMib, workDir: o.workDir, webUiPort: parsePort(o.webuiPort, '--webui-port'), conf, log });
+  process.stdout.write(`kindling-worker ${worker.id} registered with ${worker.master} (web UI ${worker.webUiUrl})\n`);
   stopOnSignals(() => worker.stop(), log);
   const e = await worker.failed;
   log(e.message);
