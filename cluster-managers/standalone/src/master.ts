@@ -32,6 +32,8 @@ import { BlackHolePersistenceEngine, FileSystemPersistenceEngine, type Persisten
 import { StandaloneError } from './standalone-error.js';
 import { Msg, registerStandaloneMessages, type ApplicationDescription, type ExecutorDescription } from './standalone-messages.js';
 import { WebUi } from './web-ui.js';
+import { ZooKeeperSession } from './zookeeper-client.js';
+import { ZooKeeperLeaderElection, ZooKeeperPersistenceEngine } from './zookeeper-recovery.js';
 
 export interface MasterOptions {
   /** Default 127.0.0.1 (loopback only); '0.0.0.0' to accept other hosts. */
@@ -42,6 +44,8 @@ export interface MasterOptions {
   webUiPort?: number;
   conf?: KindlingConf;
   log?: (message: string) => void;
+  /** ZOOKEEPER mode: this master lost its leadership (its session); default: stop. kindling-master exits. */
+  onLeadershipLost?: (message: string) => void;
 }
 
 interface PersistedApp {
@@ -75,6 +79,8 @@ export class Master {
   private readonly retainedApps: number;
   private readonly startTime = Date.now();
   private ui: WebUi | undefined;
+  private zk: ZooKeeperSession | undefined;
+  private election: ZooKeeperLeaderElection | undefined;
 
   private constructor(
     private readonly server: RpcServer,
@@ -97,8 +103,11 @@ export class Master {
     registerStandaloneMessages();
     const conf = options.conf ?? new KindlingConf();
     const log = options.log ?? ((m: string) => console.error(`[master] ${m}`));
-    const persistence = persistenceFor(conf);
     const settings = rpcSettings(conf);
+    const mode = conf.get('kindling.deploy.recoveryMode', 'NONE').toUpperCase();
+    const zk = mode === 'ZOOKEEPER' ? await ZooKeeperSession.connect(zooKeeperUrl(conf), conf.getTimeMs('kindling.deploy.zookeeper.sessionTimeout', '10s')) : undefined;
+    const zkDir = conf.get('kindling.deploy.zookeeper.dir', '/kindling');
+    const persistence = zk ? await ZooKeeperPersistenceEngine.open(zk, zkDir) : persistenceFor(conf);
     let master: Master | undefined;
     const server = await RpcServer.listen({
       host: options.host ?? '127.0.0.1',
@@ -117,7 +126,27 @@ export class Master {
         throw e;
       }
     }
-    await master.recover();
+    if (zk) {
+      master.state = 'STANDBY';
+      master.zk = zk;
+      master.election = await ZooKeeperLeaderElection.join(
+        zk,
+        zkDir,
+        master.url,
+        () => {
+          log('Elected leader through ZooKeeper');
+          void master!.recover();
+        },
+        () => {
+          const message = 'Leadership through ZooKeeper lost (session disconnected or expired)';
+          log(message);
+          if (options.onLeadershipLost) options.onLeadershipLost(message);
+          else void master!.stop();
+        },
+      );
+    } else {
+      await master.recover();
+    }
     const interval = Math.max(100, Math.min(master.workerTimeoutMs / 4, 15_000));
     master.checkTimer = setInterval(() => master!.removeSilentWorkers(), interval);
     master.checkTimer.unref();
@@ -160,9 +189,11 @@ export class Master {
     this.stopped = true;
     clearInterval(this.checkTimer);
     clearTimeout(this.recoveryTimer);
+    this.election?.stop();
     await this.ui?.close();
     await this.server.close();
     await this.persistence.close();
+    this.zk?.close();
   }
 
   // ---- connections ----
@@ -507,7 +538,10 @@ export class Master {
   private async recover(): Promise<void> {
     const apps = await this.persistence.readAll<PersistedApp>('app');
     const workers = await this.persistence.readAll<PersistedWorker>('worker');
-    if (apps.length === 0 && workers.length === 0) return;
+    if (apps.length === 0 && workers.length === 0) {
+      this.state = 'ALIVE';
+      return;
+    }
     this.state = 'RECOVERING';
     for (const r of workers) {
       this.workers.set(r.id, { ...r, state: 'UNKNOWN', conn: undefined, lastHeartbeat: Date.now(), executors: new Map() });
@@ -549,5 +583,11 @@ function persistenceFor(conf: KindlingConf): PersistenceEngine {
     if (!dir) throw new StandaloneError('kindling.deploy.recoveryMode=FILESYSTEM needs kindling.deploy.recoveryDirectory (a directory the master can write)');
     return new FileSystemPersistenceEngine(dir);
   }
-  throw new StandaloneError(`kindling.deploy.recoveryMode must be NONE or FILESYSTEM, got '${conf.get('kindling.deploy.recoveryMode')}'`);
+  throw new StandaloneError(`kindling.deploy.recoveryMode must be NONE, FILESYSTEM or ZOOKEEPER, got '${conf.get('kindling.deploy.recoveryMode')}'`);
+}
+
+function zooKeeperUrl(conf: KindlingConf): string {
+  const url = conf.get('kindling.deploy.zookeeper.url');
+  if (!url) throw new StandaloneError('kindling.deploy.recoveryMode=ZOOKEEPER needs kindling.deploy.zookeeper.url, e.g. zk1:2181,zk2:2181');
+  return url;
 }

@@ -132,8 +132,8 @@ export class Worker {
           problems.push(`${formatStandaloneUrl([m])}: ${(e as Error).message}`);
         }
       }
-      // Spark retries at ~10 s; the first retries come faster so a restarted master is found quickly.
-      await delay(Math.min(500 * 2 ** attempt, 15_000) * (0.5 + Math.random()));
+      // Spark: 6 quick attempts, then 10 slow ones (~30-90 s); ours start faster so a restarted or new leader is found quickly.
+      await delay((attempt < 6 ? Math.min(500 * 2 ** attempt, 5000) : 30_000) * (0.5 + Math.random()));
     }
     if (this.stopped) return;
     throw new StandaloneError(`All masters are unresponsive! Giving up. (${problems.slice(-this.options.masters.length).join('; ')})`);

@@ -21,7 +21,12 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<{ host: string; port: string; webuiPort: string; propertiesFile?: string; conf: string[] }>();
   const conf = daemonConf(o.propertiesFile, o.conf);
-  const master = await Master.start({ host: o.host, port: parsePort(o.port, '--port'), webUiPort: parsePort(o.webuiPort, '--webui-port'), conf, log });
+  const master = await Master.start({ host: o.host, port: parsePort(o.port, '--port'), webUiPort: parsePort(o.webuiPort, '--webui-port'),
+    conf,
+    log,
+    // Spark's master exits when it loses leadership; a supervisor (systemd) restarts it as a standby.
+    onLeadershipLost: () => process.exit(1),
+  });
   // Tests and scripts read the bound address from this line.
   process.stdout.write(`kindling-master listening at ${master.url} (web UI ${master.webUiUrl})\n`);
   stopOnSignals(() => master.stop(), log);
