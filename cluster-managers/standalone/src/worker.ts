@@ -30,6 +30,8 @@ export interface WorkerOptions {
   log?: (message: string) => void;
 }
 
+let workersInProcess = 0;
+
 /** Registration attempts before the worker gives up (Spark: 6 fast + 10 slow). */
 const MAX_REGISTRATION_ATTEMPTS = 16;
 
@@ -65,7 +67,8 @@ export class Worker {
     if (!Number.isInteger(this.cores) || this.cores < 1) throw new StandaloneError(`Worker cores must be a positive integer, got ${this.cores}`);
     if (!Number.isInteger(this.memoryMib) || this.memoryMib < 1) throw new StandaloneError(`Worker memory must be a positive number of MiB, got ${this.memoryMib}`);
     this.workDir = path.resolve(options.workDir ?? 'work');
-    this.id = `worker-${timestampId()}-${this.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${process.pid}`;
+    // Spark uses the worker's port; ours has none of its own, so pid and a counter keep ids unique.
+    this.id = `worker-${timestampId()}-${this.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${process.pid}${workersInProcess++ > 0 ? `-${workersInProcess - 1}` : ''}`;
     this.secret = rpcSettings(conf).secret;
     this.heartbeatMs = conf.getTimeMs('kindling.worker.timeout', '60s', 's') / 4;
     this.log = options.log ?? ((m: string) => console.error(`[worker] ${m}`));
