@@ -18,8 +18,9 @@ export interface ExecutorRunnerOptions {
   workDir: string;
   secret?: string;
   nodeOptions: string[];
-  /** Where the app's code is on this machine (kindling.app.root); the executor starts there if it exists. */
+  /** The unpacked application package on this worker: the executor runs the app's Kindling from it. */
   appRoot: string;
+  env: Record<string, string>;
 }
 
 export interface ExecutorEnd {
@@ -50,6 +51,9 @@ export class ExecutorRunner {
       memoryMiB: options.memoryMib,
       secret: options.secret || undefined,
       nodeOptions: options.nodeOptions,
+      appSource: { kind: 'unpacked', appRoot: options.appRoot },
+      node: process.execPath,
+      env: options.env,
     });
     const out = fs.openSync(path.join(this.dir, 'stdout'), 'a', 0o600);
     const err = fs.openSync(path.join(this.dir, 'stderr'), 'a', 0o600);
@@ -57,7 +61,7 @@ export class ExecutorRunner {
       // The worker's own environment minus any daemon secret: executors get only their app's.
       const base = { ...process.env };
       delete base['KINDLING_AUTH_SECRET'];
-      this.child = spawn(command, args, { env: { ...base, ...env }, stdio: ['ignore', out, err], cwd: options.appRoot && fs.existsSync(options.appRoot) ? options.appRoot : this.dir });
+      this.child = spawn(command, args, { env: { ...base, ...env }, stdio: ['ignore', out, err], cwd: options.appRoot });
     } finally {
       fs.closeSync(out);
       fs.closeSync(err);

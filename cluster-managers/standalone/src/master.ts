@@ -529,6 +529,8 @@ export class Master {
       secret: app.desc.secret,
       nodeOptions: app.desc.nodeOptions,
       appRoot: app.desc.appRoot,
+      appPackageHash: app.desc.appPackageHash,
+      executorEnv: app.desc.executorEnv ?? {},
     });
     app.conn!.send(Msg.ExecutorAdded, { executorId, workerId: w.id, host: w.host, cores, memoryMib: e.memoryMib });
   }

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import { injectable } from 'inversify';
 import {
   CoarseGrainedSchedulerBackend,
+  executorEnvFromConf,
   inheritedNodeOptions,
   parseMemoryMiB,
   rpcSettings,
@@ -63,7 +64,10 @@ export class StandaloneClusterManager implements ClusterManager {
               nodeOptions: inheritedNodeOptions(),
               user: safeUser(),
               appRoot: conf.get('kindling.app.root', process.cwd()),
+              appPackageHash: '', // filled in once the package is built, before registration
+              executorEnv: executorEnvFromConf(conf),
             },
+            appPackage: () => context.appPackage(),
           },
           backend,
         ),

@@ -81,8 +81,19 @@ export async function startMaster(conf: Record<string, string>, env: NodeJS.Proc
   return { daemon, url: match[1]!, webUi: match[2]! };
 }
 
+/** Workers of every test cluster in this process share one package dir, so each app package is unpacked once. */
+let sharedPackageDir: string | undefined;
+function packageDir(): string {
+  if (!sharedPackageDir) {
+    sharedPackageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-standalone-packages-'));
+    const dir = sharedPackageDir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return sharedPackageDir;
+}
+
 export async function startWorker(masterUrl: string, workDir: string, conf: Record<string, string>, opts: { cores?: number; memory?: string } = {}, env: NodeJS.ProcessEnv = {}): Promise<Daemon> {
-  const args = [masterUrl, '--webui-port', '0', '--cores', String(opts.cores ?? 2), '--memory', opts.memory ?? '2g', '--work-dir', workDir, ...confArgs(conf)];
+  const args = [masterUrl, '--webui-port', '0', '--cores', String(opts.cores ?? 2), '--memory', opts.memory ?? '2g', '--work-dir', workDir, ...confArgs({ 'kindling.worker.packageDir': packageDir(), ...conf })];
   return (await startDaemon('kindling-worker', args, env, /kindling-worker \S+ registered/)).daemon;
 }
 
@@ -133,7 +144,7 @@ export function executorChildren(parents: number[]): Array<{ pid: number; execut
     }
     for (const line of out.split('\n')) {
       const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-      if (!m || !m[2]!.includes('executor-main.js')) continue;
+      if (!m || !/executor-main\.js|kindling-executor\.js/.test(m[2]!)) continue;
       const args = m[2]!.split(/\s+/);
       const opt = (name: string) => args[args.indexOf(name) + 1] ?? '';
       found.push({ pid: Number(m[1]), executorId: opt('--executor-id'), appId: opt('--app-id'), workerPid: parent, driverUrl: opt('--driver-url') });

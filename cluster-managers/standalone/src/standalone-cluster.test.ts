@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KindlingContext } from '@kindling/core';
 import { isAlive, masterState, startCluster, waitFor, type TestCluster } from './standalone-cluster.test-helper.js';
 
@@ -32,6 +33,7 @@ describe('standalone cluster end to end (real master and workers)', function () 
   it('spreads an app over both workers, keeps executor logs in the work dir, and frees the resources at the end', async () => {
     const kc = await create();
     let appId: string;
+    let executorIds: string[];
     try {
       await waitFor(() => kc.executorInfos().length === 4, 30_000, '4 executors (2 workers x 2 cores)');
       const state = await masterState(cluster.masterUrl);
@@ -43,6 +45,7 @@ describe('standalone cluster end to end (real master and workers)', function () 
       expect(appId).to.match(/^app-\d{14}-\d{4}$/);
       expect(state.activeapps[0]!.name).to.equal('standalone-e2e <b>&');
       expect(await kc.parallelize([1, 2, 3, 4, 5, 6, 7, 8], 8).map((x) => x * 2).reduce((a, b) => a + b)).to.equal(72);
+      executorIds = kc.executorInfos().map((e) => e.executorId);
     } finally {
       await kc.stop();
     }
@@ -50,12 +53,15 @@ describe('standalone cluster end to end (real master and workers)', function () 
     expect(after.coresused).to.equal(0);
     expect(after.activeapps).to.have.length(0);
     expect(after.completedapps.map((a) => [a.id, a.state])).to.deep.include([appId, 'FINISHED']);
-    const logs = fs.readdirSync(cluster.workDir).flatMap((w) => {
-      const dir = path.join(cluster.workDir, w, appId);
-      return fs.existsSync(dir) ? fs.readdirSync(dir).map((e) => path.join(dir, e)) : [];
-    });
-    expect(logs).to.have.length(4);
-    for (const dir of logs) expect(fs.readdirSync(dir).sort()).to.deep.equal(['stderr', 'stdout']);
+    // Each executor's stdout and stderr stay in <work-dir>/<app-id>/<executor-id>/ (scratch files are gone).
+    const logs = new Map(
+      fs.readdirSync(cluster.workDir).flatMap((w) => {
+        const dir = path.join(cluster.workDir, w, appId);
+        return fs.existsSync(dir) ? fs.readdirSync(dir).map((e) => [e, path.join(dir, e)] as const) : [];
+      }),
+    );
+    expect(executorIds).to.have.length(4);
+    for (const id of executorIds) expect(fs.readdirSync(logs.get(id)!).sort(), `executor ${id}`).to.deep.equal(['stderr', 'stdout']);
   });
 
   it('runs word count in client mode', async () => {
@@ -79,14 +85,7 @@ describe('standalone cluster end to end (real master and workers)', function () 
   });
 
   it('stops the executors of a driver that dies (kill -9) and frees its cores', async () => {
-    const script = path.join(dataDir, 'driver.mjs');
-    fs.writeFileSync(
-      script,
-      `import { KindlingContext } from ${JSON.stringify(import.meta.resolve('@kindling/core'))};\n` +
-        `const kc = await KindlingContext.create({ master: process.argv[2], appName: 'doomed', conf: ${JSON.stringify(APP_CONF)} });\n` +
-        `while (kc.executorInfos().length < 2) await new Promise((r) => setTimeout(r, 20));\n` +
-        `console.log('READY');\nsetInterval(() => {}, 1000);\n`,
-    );
+    const script = fileURLToPath(new URL('../testdata/doomed-driver.mjs', import.meta.url));
     const driver = spawn(process.execPath, [script, cluster.masterUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve, reject) => {
       driver.stdout!.on('data', (b: Buffer) => b.toString().includes('READY') && resolve());

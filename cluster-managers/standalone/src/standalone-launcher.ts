@@ -8,6 +8,7 @@ import {
   type CoarseGrainedSchedulerBackend,
   type ExecutorLauncher,
   type ExecutorLossReason,
+  type AppPackage,
   type RpcMessage,
 } from '@kindling/core/cluster-manager';
 import { FINISHED_EXECUTOR_STATES } from './master-model.js';
@@ -23,6 +24,8 @@ export interface StandaloneLauncherOptions {
   /** Whether the first requestTotal limits executors (kindling.executor.instances or dynamic allocation). */
   limitExecutors: boolean;
   onApplicationId(appId: string): void;
+  /** The application package; its hash goes to the master, workers fetch it from the driver. */
+  appPackage(): Promise<AppPackage>;
   log?: (message: string) => void;
 }
 
@@ -73,7 +76,10 @@ export class StandaloneLauncher implements ExecutorLauncher {
     if (this.stopped) return false;
     if (!this.registered) {
       if (this.options.limitExecutors) this.options.desc.initialExecutorLimit = total;
-      this.registered = this.client.register();
+      this.registered = this.options.appPackage().then((pkg) => {
+        this.options.desc.appPackageHash = pkg.hash;
+        return this.client.register();
+      });
       this.options.onApplicationId(await this.registered);
       return true;
     }

@@ -64,6 +64,10 @@ export interface ApplicationDescription {
   secret: string;
   nodeOptions: string[];
   user: string;
-  /** kindling.app.root; executors start there. */
+  /** kindling.app.root on the driver's machine. */
   appRoot: string;
+  /** The app package workers fetch from the driver (SHA-256). */
+  appPackageHash: string;
+  /** kindling.executorEnv.*. */
+  executorEnv: Record<string, string>;
 }

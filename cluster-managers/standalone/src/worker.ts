@@ -5,7 +5,7 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connectRpc, KindlingConf, rpcSettings, type RpcConnectionLike, type RpcMessage } from '@kindling/core/cluster-manager';
+import { connectRpc, fetchAppPackage, KindlingConf, rpcSettings, type RpcConnectionLike, type RpcMessage } from '@kindling/core/cluster-manager';
 import { ExecutorRunner, type ExecutorEnd } from './executor-runner.js';
 import { timestampId } from './master-model.js';
 import { StandaloneError } from './standalone-error.js';
@@ -31,6 +31,7 @@ export interface WorkerOptions {
 }
 
 let workersInProcess = 0;
+const SAFE_ID = /^[A-Za-z0-9._-]+$/;
 
 /** Registration attempts before the worker gives up (Spark: 6 fast + 10 slow). */
 const MAX_REGISTRATION_ATTEMPTS = 16;
@@ -41,10 +42,16 @@ export class Worker {
   readonly cores: number;
   readonly memoryMib: number;
   readonly workDir: string;
+  /** Unpacked application packages, one copy per hash (kindling.worker.packageDir, default <work-dir>/packages). */
+  readonly packageDir: string;
   private readonly runners = new Map<string, ExecutorRunner>();
   /** Recently ended executors, for the UI (their logs stay in the work dir). */
   private readonly finished: Array<{ appId: string; executorId: string; cores: number; memoryMib: number; state: string }> = [];
   private ui: WebUi | undefined;
+  /** Executors whose package is being fetched. */
+  private readonly launching = new Set<string>();
+  /** Unpacked application packages by hash. */
+  private readonly packages = new Map<string, Promise<string>>();
   /** Apps the master declared finished: late launch orders for them are ignored. */
   private readonly finishedApps = new Set<string>();
   private conn: RpcConnectionLike | undefined;
@@ -67,6 +74,7 @@ export class Worker {
     if (!Number.isInteger(this.cores) || this.cores < 1) throw new StandaloneError(`Worker cores must be a positive integer, got ${this.cores}`);
     if (!Number.isInteger(this.memoryMib) || this.memoryMib < 1) throw new StandaloneError(`Worker memory must be a positive number of MiB, got ${this.memoryMib}`);
     this.workDir = path.resolve(options.workDir ?? 'work');
+    this.packageDir = path.resolve(conf.get('kindling.worker.packageDir', path.join(this.workDir, 'packages')));
     // Spark uses the worker's port; ours has none of its own, so pid and a counter keep ids unique.
     this.id = `worker-${timestampId()}-${this.host.replace(/[^A-Za-z0-9.-]/g, '_')}-${process.pid}${workersInProcess++ > 0 ? `-${workersInProcess - 1}` : ''}`;
     this.secret = rpcSettings(conf).secret;
@@ -229,11 +237,42 @@ export class Worker {
     const appId = String(p['appId']);
     const executorId = String(p['executorId']);
     const key = `${appId}/${executorId}`;
-    if (!/^[A-Za-z0-9._-]+$/.test(appId) || !/^[A-Za-z0-9._-]+$/.test(executorId)) {
-      this.log(`Refusing executor with unsafe id '${key}'`);
+    const hash = String(p['appPackageHash'] ?? '');
+    if (!SAFE_ID.test(appId) || !SAFE_ID.test(executorId) || !/^[0-9a-f]{64}$/.test(hash)) {
+      this.log(`Refusing executor '${key}': unsafe id or no application package hash`);
+      this.report({ appId, executorId, state: 'FAILED', message: 'Refused: unsafe id or no application package hash', exitCode: null, signal: null });
       return;
     }
-    if (this.stopped || this.runners.has(key) || this.finishedApps.has(appId)) return;
+    if (this.stopped || this.runners.has(key) || this.launching.has(key) || this.finishedApps.has(appId)) return;
+    const driverUrl = String(p['driverUrl']);
+    const secret = String(p['secret'] ?? '');
+    this.launching.add(key);
+    this.appPackage(driverUrl, hash, secret).then(
+      (appRoot) => {
+        this.launching.delete(key);
+        if (this.stopped || this.finishedApps.has(appId)) return;
+        this.start(conn, p, appId, executorId, appRoot);
+      },
+      (e: Error) => {
+        this.launching.delete(key);
+        this.report({ appId, executorId, state: 'FAILED', message: `Cannot fetch the application package from ${driverUrl}: ${e.message}`, exitCode: null, signal: null });
+      },
+    );
+  }
+
+  /** Fetches (once per hash, shared by concurrent launches) and unpacks the app's package from its driver. */
+  private appPackage(driverUrl: string, hash: string, secret: string): Promise<string> {
+    let p = this.packages.get(hash);
+    if (!p) {
+      p = fetchAppPackage({ driverUrl, hash, secret: secret || undefined, packageDir: this.packageDir });
+      this.packages.set(hash, p);
+      p.catch(() => this.packages.delete(hash));
+    }
+    return p;
+  }
+
+  private start(conn: RpcConnectionLike, p: Record<string, unknown>, appId: string, executorId: string, appRoot: string): void {
+    const key = `${appId}/${executorId}`;
     let runner: ExecutorRunner;
     try {
       runner = new ExecutorRunner({
@@ -246,7 +285,8 @@ export class Worker {
         workDir: this.workDir,
         secret: String(p['secret'] ?? ''),
         nodeOptions: (p['nodeOptions'] as string[]) ?? [],
-        appRoot: String(p['appRoot'] ?? ''),
+        appRoot,
+        env: (p['executorEnv'] as Record<string, string>) ?? {},
       });
     } catch (e) {
       this.report({ appId, executorId, state: 'FAILED', message: `Cannot start executor: ${(e as Error).message}`, exitCode: null, signal: null });
