@@ -9,6 +9,7 @@ export type { MasterSnapshot, WorkerSnapshot, AppSnapshot } from './master-snaps
 export { parseStandaloneUrl, formatStandaloneUrl, isStandaloneUrl, type MasterAddress } from './standalone-master-url.js';
 export { scheduleExecutorsOnWorkers, executorsForAssignment } from './executor-allocation.js';
 export { StandaloneError } from './standalone-error.js';
+export { StandaloneDriverSubmitter } from './standalone-driver-submitter.js';
 
 /** Binds this adapter's ClusterManager; Kindling loads it by package name. */
 export const clusterManagerModule = new ContainerModule((options) => {

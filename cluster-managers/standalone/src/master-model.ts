@@ -1,6 +1,6 @@
 /** What the master knows about workers, applications and their executors (Spark's WorkerInfo, ApplicationInfo). */
 import type { RpcConnectionLike } from '@kindling/core/cluster-manager';
-import type { ApplicationDescription } from './standalone-messages.js';
+import type { ApplicationDescription, DriverDescription } from './standalone-messages.js';
 
 export type WorkerState = 'ALIVE' | 'DEAD' | 'UNKNOWN';
 export type AppState = 'WAITING' | 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED' | 'UNKNOWN';
@@ -29,6 +29,19 @@ export interface WorkerInfo {
   lastHeartbeat: number;
   /** By `${appId}/${executorId}`. */
   executors: Map<string, ExecutorInfo>;
+  /** Drivers (cluster deploy mode) running here, by id. */
+  drivers: Map<string, DriverInfo>;
+}
+
+export type DriverState = 'SUBMITTED' | 'RUNNING' | 'FINISHED' | 'RELAUNCHING' | 'UNKNOWN' | 'KILLED' | 'FAILED' | 'ERROR';
+
+export interface DriverInfo {
+  id: string;
+  desc: DriverDescription;
+  state: DriverState;
+  workerId?: string;
+  submitTime: number;
+  message: string;
 }
 
 export interface AppInfo {
@@ -52,12 +65,14 @@ export const executorKey = (appId: string, executorId: string): string => `${app
 
 export function coresUsed(w: WorkerInfo): number {
   let n = 0;
+  for (const d of w.drivers.values()) n += d.desc.cores;
   for (const e of w.executors.values()) n += e.cores;
   return n;
 }
 
 export function memoryUsed(w: WorkerInfo): number {
   let n = 0;
+  for (const d of w.drivers.values()) n += d.desc.memoryMib;
   for (const e of w.executors.values()) n += e.memoryMib;
   return n;
 }

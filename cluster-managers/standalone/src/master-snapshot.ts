@@ -1,5 +1,17 @@
 /** The master's state as plain data: what `/json` serves and the UI renders (Spark's MasterStateResponse). */
-import { coresGranted, coresUsed, memoryUsed, type AppInfo, type MasterState, type WorkerInfo } from './master-model.js';
+import { coresGranted, coresUsed, memoryUsed, type AppInfo, type DriverInfo, type MasterState, type WorkerInfo } from './master-model.js';
+
+export interface DriverSnapshot {
+  id: string;
+  name: string;
+  state: string;
+  worker: string;
+  cores: number;
+  memory: number;
+  supervise: boolean;
+  starttime: number;
+  message: string;
+}
 
 export interface WorkerSnapshot {
   id: string;
@@ -40,6 +52,8 @@ export interface MasterSnapshot {
   memoryused: number;
   activeapps: AppSnapshot[];
   completedapps: AppSnapshot[];
+  activedrivers: DriverSnapshot[];
+  completeddrivers: DriverSnapshot[];
   status: MasterState;
   starttime: number;
 }
@@ -51,6 +65,8 @@ export function masterSnapshot(s: {
   workers: WorkerInfo[];
   activeApps: AppInfo[];
   completedApps: AppInfo[];
+  activeDrivers: DriverInfo[];
+  completedDrivers: DriverInfo[];
 }): MasterSnapshot {
   const alive = s.workers.filter((w) => w.state === 'ALIVE');
   const sum = (ws: WorkerInfo[], f: (w: WorkerInfo) => number) => ws.reduce((n, w) => n + f(w), 0);
@@ -64,6 +80,8 @@ export function masterSnapshot(s: {
     memoryused: sum(alive, memoryUsed),
     activeapps: s.activeApps.map(app),
     completedapps: [...s.completedApps].reverse().map(app),
+    activedrivers: s.activeDrivers.map(driver),
+    completeddrivers: [...s.completedDrivers].reverse().map(driver),
     status: s.status,
     starttime: s.startTime,
   };
@@ -101,5 +119,19 @@ function app(a: AppInfo): AppSnapshot {
     duration: (a.endTime ?? Date.now()) - a.startTime,
     message: a.endMessage ?? '',
     executors: [...a.executors.values()].map((e) => ({ executorId: e.executorId, workerId: e.workerId, cores: e.cores, state: e.state })),
+  };
+}
+
+function driver(d: DriverInfo): DriverSnapshot {
+  return {
+    id: d.id,
+    name: d.desc.appName,
+    state: d.state,
+    worker: d.workerId ?? '',
+    cores: d.desc.cores,
+    memory: d.desc.memoryMib,
+    supervise: d.desc.supervise,
+    starttime: d.submitTime,
+    message: d.message,
   };
 }

@@ -4,6 +4,9 @@
  * Every message is protobuf over core's authenticated RPC; workers and drivers keep one
  * connection each, and the master answers and commands over it.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   KindlingConf,
   RpcServer,
@@ -26,11 +29,12 @@ import {
   type MasterState,
   type WorkerInfo,
 } from './master-model.js';
+import { MasterDrivers } from './master-drivers.js';
 import { masterRoutes } from './master-page.js';
 import { masterSnapshot, type MasterSnapshot } from './master-snapshot.js';
 import { BlackHolePersistenceEngine, FileSystemPersistenceEngine, type PersistenceEngine } from './persistence-engine.js';
 import { StandaloneError } from './standalone-error.js';
-import { Msg, registerStandaloneMessages, type ApplicationDescription, type ExecutorDescription } from './standalone-messages.js';
+import { Msg, registerStandaloneMessages, type ApplicationDescription, type DriverDescription, type ExecutorDescription } from './standalone-messages.js';
 import { WebUi } from './web-ui.js';
 import { ZooKeeperSession } from './zookeeper-client.js';
 import { ZooKeeperLeaderElection, ZooKeeperPersistenceEngine } from './zookeeper-recovery.js';
@@ -79,6 +83,9 @@ export class Master {
   private readonly retainedApps: number;
   private readonly startTime = Date.now();
   private ui: WebUi | undefined;
+  private readonly drivers: MasterDrivers;
+  /** Where uploaded packages go when there is no recovery directory; removed on stop. */
+  private readonly tempDir: string | undefined;
   private zk: ZooKeeperSession | undefined;
   private election: ZooKeeperLeaderElection | undefined;
 
@@ -97,6 +104,9 @@ export class Master {
     this.defaultCores = defaultCores || Number.POSITIVE_INFINITY;
     this.maxExecutorRetries = conf.getInt('kindling.deploy.maxExecutorRetries', 10);
     this.retainedApps = conf.getInt('kindling.deploy.retainedApplications', 200);
+    const recoveryDir = conf.get('kindling.deploy.recoveryDirectory');
+    if (!recoveryDir) this.tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-master-'));
+    this.drivers = new MasterDrivers(this.workers, path.join(recoveryDir ?? this.tempDir!, 'packages'), () => this.url, log, conf.getInt('kindling.deploy.retainedDrivers', 200));
   }
 
   static async start(options: MasterOptions = {}): Promise<Master> {
@@ -181,6 +191,8 @@ export class Master {
       workers: [...this.workers.values()],
       activeApps: [...this.apps.values()],
       completedApps: this.completedApps,
+      activeDrivers: [...this.drivers.drivers.values()],
+      completedDrivers: this.drivers.completed,
     });
   }
 
@@ -194,6 +206,7 @@ export class Master {
     await this.server.close();
     await this.persistence.close();
     this.zk?.close();
+    if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
   }
 
   // ---- connections ----
@@ -253,6 +266,30 @@ export class Master {
         reply(Msg.Ack, { ok: true, message: '' });
         return;
       }
+      case Msg.UploadAppPackage:
+        this.drivers.upload(p, msg.body);
+        reply(Msg.Ack, { ok: true, message: '' });
+        return;
+      case Msg.SubmitDriver: {
+        if (this.state !== 'ALIVE') throw new StandaloneError(`Current state is not alive: ${this.state}. Can only accept driver submissions in ALIVE state.`);
+        const d = this.drivers.submit(p['description'] as DriverDescription);
+        this.schedule();
+        reply(Msg.DriverSubmitted, { driverId: d.id, message: `Driver successfully submitted as ${d.id}` });
+        return;
+      }
+      case Msg.RequestDriverStatus:
+        reply(Msg.DriverStatusResponse, this.drivers.status(String(p['driverId'])));
+        return;
+      case Msg.KillDriver:
+        reply(Msg.DriverStatusResponse, this.drivers.kill(String(p['driverId'])));
+        return;
+      case Msg.DriverStateChanged:
+        this.drivers.stateChanged(p);
+        this.schedule();
+        return;
+      case 'fetchAppPackage':
+        await this.drivers.servePackage(p, reply);
+        return;
       case Msg.RequestMasterState:
         reply(Msg.MasterStateResponse, { json: JSON.stringify(this.snapshot()) });
         return;
@@ -292,6 +329,7 @@ export class Master {
       conn,
       lastHeartbeat: Date.now(),
       executors: new Map(),
+      drivers: new Map(),
     };
     if (w.conn && w.conn !== conn && !w.conn.closed) w.conn.close();
     w.conn = conn;
@@ -306,6 +344,7 @@ export class Master {
       if (!still.has(key) && e.state !== 'LAUNCHING') this.executorEnded(e, 'LOST', { message: 'the worker no longer runs it' });
     }
     for (const d of reported) this.adoptExecutor(w, d);
+    this.drivers.adopt(w, (p['driverIds'] as string[]) ?? []);
     void this.persistence.persist('worker', id, { id, host: w.host, cores, memoryMib, webUiUrl: w.webUiUrl } satisfies PersistedWorker);
     reply(Msg.RegisteredWorker, { masterUrl: this.url, duplicate });
     this.log(`Registered worker ${id} (${w.host}, ${cores} cores, ${memoryMib} MiB)${duplicate ? ' again' : ''}`);
@@ -351,6 +390,7 @@ export class Master {
     for (const e of [...w.executors.values()]) {
       this.executorEnded(e, 'LOST', { message: `worker lost: ${message}`, workerLost: true });
     }
+    this.drivers.workerRemoved(w);
     for (const a of this.apps.values()) a.conn?.send(Msg.WorkerRemoved, { workerId: w.id, host: w.host, message });
     if (conn && !conn.closed) conn.close();
     void this.persistence.unpersist('worker', w.id);
@@ -484,6 +524,7 @@ export class Master {
   /** Spark's Master.schedule (executors part): FIFO over waiting apps, then scheduleExecutorsOnWorkers. */
   private schedule(): void {
     if (this.state !== 'ALIVE' || this.stopped) return;
+    this.drivers.schedule();
     for (const appId of this.waitingApps) {
       const app = this.apps.get(appId);
       if (!app || !app.conn) continue;
@@ -546,7 +587,7 @@ export class Master {
     }
     this.state = 'RECOVERING';
     for (const r of workers) {
-      this.workers.set(r.id, { ...r, state: 'UNKNOWN', conn: undefined, lastHeartbeat: Date.now(), executors: new Map() });
+      this.workers.set(r.id, { ...r, state: 'UNKNOWN', conn: undefined, lastHeartbeat: Date.now(), executors: new Map(), drivers: new Map() });
     }
     for (const r of apps) {
       const app = this.newApp(r.id, { ...r.desc, secret: '' });

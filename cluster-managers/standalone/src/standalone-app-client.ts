@@ -123,7 +123,7 @@ export class StandaloneAppClient {
   private reconnect(): void {
     this.reconnecting ??= (async () => {
       for (let attempt = 0; !this.stopped; attempt++) {
-        await delay(Math.min(250 * 2 ** attempt, 5000));
+        await delay(Math.min(250 * 2 ** attempt, 2000));
         for (const m of this.masters) {
           if (this.stopped) return;
           try {

@@ -9,11 +9,13 @@ import {
   ConfigError,
   type BackendContext,
   type ClusterManager,
+  type DriverSubmitter,
   type KindlingConf,
   type SchedulerBackend,
   type TaskSchedulerOptions,
 } from '@kindling/core/cluster-manager';
 import { isStandaloneUrl, parseStandaloneUrl } from './standalone-master-url.js';
+import { StandaloneDriverSubmitter } from './standalone-driver-submitter.js';
 import { StandaloneLauncher } from './standalone-launcher.js';
 
 /** spark://host:port[,host2:port2]: executors granted by kindling-master on kindling-worker hosts. */
@@ -31,6 +33,11 @@ export class StandaloneClusterManager implements ClusterManager {
     positiveInt(conf, 'kindling.executor.cores');
     positiveInt(conf, 'kindling.executor.instances');
     return {};
+  }
+
+  /** Cluster deploy mode: kindling-submit --deploy-mode cluster, --status and --kill. */
+  driverSubmitter(masterUrl: string, conf: KindlingConf): DriverSubmitter {
+    return new StandaloneDriverSubmitter(masterUrl, conf);
   }
 
   createSchedulerBackend(masterUrl: string, context: BackendContext): SchedulerBackend {

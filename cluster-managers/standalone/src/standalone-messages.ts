@@ -38,6 +38,14 @@ export const Msg = {
   KillExecutors: `${P}KillExecutors`,
   Ack: `${P}Ack`,
   RequestMasterState: `${P}RequestMasterState`,
+  UploadAppPackage: `${P}UploadAppPackage`,
+  SubmitDriver: `${P}SubmitDriver`,
+  DriverSubmitted: `${P}DriverSubmitted`,
+  RequestDriverStatus: `${P}RequestDriverStatus`,
+  KillDriver: `${P}KillDriver`,
+  DriverStatusResponse: `${P}DriverStatusResponse`,
+  LaunchDriver: `${P}LaunchDriver`,
+  DriverStateChanged: `${P}DriverStateChanged`,
   MasterStateResponse: `${P}MasterStateResponse`,
 } as const;
 
@@ -70,4 +78,17 @@ export interface ApplicationDescription {
   appPackageHash: string;
   /** kindling.executorEnv.*. */
   executorEnv: Record<string, string>;
+}
+
+/** A driver to run on a worker (cluster deploy mode). */
+export interface DriverDescription {
+  appName: string;
+  conf: Record<string, string>;
+  appArgs: string[];
+  supervise: boolean;
+  memoryMib: number;
+  cores: number;
+  packageHash: string;
+  packageSize: number;
+  entry: string;
 }

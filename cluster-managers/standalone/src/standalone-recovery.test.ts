@@ -15,7 +15,7 @@ describe('standalone master recovery (kindling.deploy.recoveryMode=FILESYSTEM)',
     recoveryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-recovery-'));
     cluster = await startCluster({
       workers: 2,
-      conf: { 'kindling.deploy.recoveryMode': 'FILESYSTEM', 'kindling.deploy.recoveryDirectory': recoveryDir, 'kindling.worker.timeout': '6s' },
+      conf: { 'kindling.deploy.recoveryMode': 'FILESYSTEM', 'kindling.deploy.recoveryDirectory': recoveryDir, 'kindling.worker.timeout': '6s', 'kindling.deploy.recoveryTimeout': '60s' },
     });
   });
   after(async () => {
@@ -51,7 +51,8 @@ describe('standalone master recovery (kindling.deploy.recoveryMode=FILESYSTEM)',
       const port = Number(cluster.masterUrl.split(':').pop());
       restarted = (await startMaster(cluster.conf, {}, port)).daemon;
       expect((await job).sort((a, b) => a[0] - b[0])).to.deep.equal([[0, 100], [1, 100], [2, 100], [3, 100]]);
-      await waitFor(async () => (await masterState(cluster.masterUrl)).status === 'ALIVE', 20_000, 'the new master to finish recovery');
+      // Recovery completes as soon as both workers and the driver are back (well before the timeout).
+      await waitFor(async () => (await masterState(cluster.masterUrl)).status === 'ALIVE', 50_000, 'the new master to finish recovery');
       const after = await masterState(cluster.masterUrl);
       expect(after.aliveworkers).to.equal(2);
       expect(after.activeapps.map((a) => [a.id, a.state, a.cores])).to.deep.equal([[appId, 'RUNNING', 4]]);

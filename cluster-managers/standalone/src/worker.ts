@@ -6,11 +6,12 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectRpc, fetchAppPackage, KindlingConf, rpcSettings, type RpcConnectionLike, type RpcMessage } from '@kindling/core/cluster-manager';
+import { DriverRunner } from './driver-runner.js';
 import { ExecutorRunner, type ExecutorEnd } from './executor-runner.js';
 import { timestampId } from './master-model.js';
 import { StandaloneError } from './standalone-error.js';
 import { formatStandaloneUrl, type MasterAddress } from './standalone-master-url.js';
-import { Msg, registerStandaloneMessages } from './standalone-messages.js';
+import { Msg, registerStandaloneMessages, type DriverDescription } from './standalone-messages.js';
 import { WebUi } from './web-ui.js';
 import { workerRoutes, type WorkerView } from './worker-page.js';
 
@@ -48,6 +49,8 @@ export class Worker {
   /** Recently ended executors, for the UI (their logs stay in the work dir). */
   private readonly finished: Array<{ appId: string; executorId: string; cores: number; memoryMib: number; state: string }> = [];
   private ui: WebUi | undefined;
+  /** Cluster-mode drivers running here, by id. */
+  private readonly drivers = new Map<string, DriverRunner>();
   /** Executors whose package is being fetched. */
   private readonly launching = new Set<string>();
   /** Unpacked application packages by hash. */
@@ -124,6 +127,7 @@ export class Worker {
     this.stopped = true;
     clearInterval(this.heartbeatTimer);
     await Promise.all([...this.runners.values()].map((r) => r.kill()));
+    await Promise.all([...this.drivers.values()].map((d) => d.kill()));
     this.conn?.close();
     await this.ui?.close();
   }
@@ -195,6 +199,7 @@ export class Worker {
         memoryMib: r.options.memoryMib,
         state: 'RUNNING',
       })),
+      driverIds: [...this.drivers.keys()],
     };
   }
 
@@ -220,6 +225,15 @@ export class Worker {
         this.finishedApps.add(String(p['appId']));
         for (const [key, r] of this.runners) if (key.startsWith(`${String(p['appId'])}/`)) void r.kill();
         return;
+      case Msg.LaunchDriver:
+        this.launchDriver(conn, p);
+        return;
+      case Msg.KillDriver: {
+        const d = this.drivers.get(String(p['driverId']));
+        if (d) void d.kill();
+        else this.sendDriverState(String(p['driverId']), 'KILLED', 'not running on this worker');
+        return;
+      }
       case Msg.ReconnectWorker:
         if (conn === this.conn) {
           // The master declared us dead; register again on a fresh connection.
@@ -302,6 +316,37 @@ export class Worker {
       this.log(`Executor ${key} ended: ${end.message}`);
       this.report({ appId, executorId, ...end });
     });
+  }
+
+  private launchDriver(conn: RpcConnectionLike, p: Record<string, unknown>): void {
+    const driverId = String(p['driverId']);
+    const desc = p['description'] as DriverDescription;
+    if (!SAFE_ID.test(driverId) || this.drivers.has(driverId) || this.stopped) return;
+    const hash = desc.packageHash;
+    const packageDir = this.packageDir;
+    fetchAppPackage({ driverUrl: `kindling://${conn.remoteAddress}`, hash, packageDir, connection: conn }).then(
+      (appRoot) => {
+        if (this.stopped) return;
+        const runner = new DriverRunner({
+          driverId,
+          desc,
+          masterUrl: formatStandaloneUrl(this.options.masters),
+          appRoot,
+          workDir: this.workDir,
+          secret: this.secret,
+          onState: (state, message) => this.sendDriverState(driverId, state, message),
+          log: this.log,
+        });
+        this.drivers.set(driverId, runner);
+        this.log(`Launched driver ${driverId} (${desc.appName}), logs in ${runner.dir}`);
+        void runner.done.then(() => this.drivers.delete(driverId));
+      },
+      (e: Error) => this.sendDriverState(driverId, 'ERROR', `Cannot fetch the driver's package from the master: ${e.message}`),
+    );
+  }
+
+  private sendDriverState(driverId: string, state: string, message: string): void {
+    if (this.conn && !this.conn.closed) this.conn.send(Msg.DriverStateChanged, { driverId, state, message });
   }
 
   private report(r: { appId: string; executorId: string; state: string } & Omit<ExecutorEnd, 'state'>): void {
