@@ -35,7 +35,7 @@ describe('standalone master recovery (kindling.deploy.recoveryMode=FILESYSTEM)',
       const before = await masterState(cluster.masterUrl);
       const appId = before.activeapps[0]!.id;
       const pids = cluster.executors().map((e) => e.pid).sort();
-      expect(fs.readdirSync(recoveryDir).sort()).to.deep.equal([`app_${appId}.json`, ...before.workers.map((w) => `worker_${w.id}.json`).sort()]);
+      expect(fs.readdirSync(recoveryDir).filter((f) => f.endsWith('.json')).sort()).to.deep.equal([`app_${appId}.json`, ...before.workers.map((w) => `worker_${w.id}.json`).sort()]);
       // A job runs while the master dies and comes back.
       const job = kc
         .parallelize(Array.from({ length: 400 }, (_, i) => i), 16)
