@@ -53,6 +53,23 @@ export class MasterDrivers {
     fs.renameSync(part, final);
   }
 
+  /** Takes an application package archive already on this machine (the REST server's appResource). */
+  importPackage(file: string): { hash: string; size: number } {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      throw new StandaloneError(`Cannot read application package '${file}' on the master: ${(e as Error).message}`);
+    }
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const final = this.archive(hash);
+    if (!fs.existsSync(final)) {
+      fs.writeFileSync(`${final}.part`, bytes, { mode: 0o600 });
+      fs.renameSync(`${final}.part`, final);
+    }
+    return { hash, size: bytes.byteLength };
+  }
+
   submit(desc: DriverDescription): DriverInfo {
     if (!HASH.test(desc.packageHash) || !fs.existsSync(this.archive(desc.packageHash))) {
       throw new StandaloneError(`Package ${desc.packageHash} was not uploaded to this master; upload it before SubmitDriver`);

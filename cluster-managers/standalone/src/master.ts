@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   KindlingConf,
+  parseMemoryMiB,
   RpcServer,
   rpcSettings,
   type Reply,
@@ -35,6 +36,7 @@ import { masterSnapshot, type MasterSnapshot } from './master-snapshot.js';
 import { BlackHolePersistenceEngine, FileSystemPersistenceEngine, type PersistenceEngine } from './persistence-engine.js';
 import { StandaloneError } from './standalone-error.js';
 import { Msg, registerStandaloneMessages, type ApplicationDescription, type DriverDescription, type ExecutorDescription } from './standalone-messages.js';
+import { RestSubmissionServer, type RestBackend } from './rest-submission-server.js';
 import { WebUi } from './web-ui.js';
 import { ZooKeeperSession } from './zookeeper-client.js';
 import { ZooKeeperLeaderElection, ZooKeeperPersistenceEngine } from './zookeeper-recovery.js';
@@ -83,6 +85,7 @@ export class Master {
   private readonly retainedApps: number;
   private readonly startTime = Date.now();
   private ui: WebUi | undefined;
+  private rest: RestSubmissionServer | undefined;
   private readonly drivers: MasterDrivers;
   /** Where uploaded packages go when there is no recovery directory; removed on stop. */
   private readonly tempDir: string | undefined;
@@ -157,6 +160,10 @@ export class Master {
     } else {
       await master.recover();
     }
+    if (conf.getBoolean('kindling.master.rest.enabled', false)) {
+      master.rest = await RestSubmissionServer.listen(options.host ?? '127.0.0.1', conf.getInt('kindling.master.rest.port', 6066), master.restBackend(), settings.secret);
+      log(`REST submission server at http://${options.host ?? '127.0.0.1'}:${master.rest.port}`);
+    }
     const interval = Math.max(100, Math.min(master.workerTimeoutMs / 4, 15_000));
     master.checkTimer = setInterval(() => master!.removeSilentWorkers(), interval);
     master.checkTimer.unref();
@@ -171,6 +178,11 @@ export class Master {
 
   get port(): number {
     return this.server.port;
+  }
+
+  /** The REST submission server's port, if kindling.master.rest.enabled. */
+  get restPort(): number | undefined {
+    return this.rest?.port;
   }
 
   /** http://host:port of the web UI, if it runs. */
@@ -203,10 +215,36 @@ export class Master {
     clearTimeout(this.recoveryTimer);
     this.election?.stop();
     await this.ui?.close();
+    await this.rest?.close();
     await this.server.close();
     await this.persistence.close();
     this.zk?.close();
     if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
+  }
+
+  private restBackend(): RestBackend {
+    return {
+      submit: async (r) => {
+        if (this.state !== 'ALIVE') throw new StandaloneError(`Current state is not alive: ${this.state}. Can only accept driver submissions in ALIVE state.`);
+        const { hash, size } = this.drivers.importPackage(r.appResource);
+        const conf = Object.fromEntries(Object.entries(r.conf).filter(([k]) => k !== 'kindling.authenticate.secret'));
+        const d = this.drivers.submit({
+          appName: conf['kindling.app.name']!,
+          conf,
+          appArgs: r.appArgs,
+          supervise: conf['kindling.driver.supervise'] === 'true',
+          memoryMib: parseMemoryMiB(conf['kindling.driver.memory'] ?? '1g'),
+          cores: Number(conf['kindling.driver.cores'] ?? 1),
+          packageHash: hash,
+          packageSize: size,
+          entry: r.entry,
+        });
+        this.schedule();
+        return d.id;
+      },
+      status: (id) => this.drivers.status(id),
+      kill: (id) => this.drivers.kill(id),
+    };
   }
 
   // ---- connections ----

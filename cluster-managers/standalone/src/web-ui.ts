@@ -43,7 +43,7 @@ export class WebUi {
 
 function handle(req: IncomingMessage, res: ServerResponse, route: Route, secret: string | undefined): void {
   const headers = { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'", 'X-Frame-Options': 'DENY' };
-  if (secret !== undefined && !authorized(req, secret)) {
+  if (secret !== undefined && !presentsSecret(req, secret)) {
     res.writeHead(401, { ...headers, 'WWW-Authenticate': 'Basic realm="kindling"', 'Content-Type': TYPES.text });
     res.end('Authentication required: kindling.authenticate is on; use HTTP Basic auth with the secret as password\n');
     return;
@@ -68,13 +68,21 @@ function handle(req: IncomingMessage, res: ServerResponse, route: Route, secret:
   }
 }
 
-function authorized(req: IncomingMessage, secret: string): boolean {
-  const m = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-  if (!m) return false;
-  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-  const password = Buffer.from(decoded.slice(decoded.indexOf(':') + 1));
-  const expected = Buffer.from(secret);
-  return password.length === expected.length && timingSafeEqual(password, expected);
+/** Whether the request carries the secret: as the HTTP Basic password, or as `Authorization: Bearer <secret>`. */
+export function presentsSecret(req: IncomingMessage, secret: string): boolean {
+  const h = req.headers.authorization ?? '';
+  const bearer = /^Bearer (.+)$/.exec(h);
+  const basic = /^Basic (.+)$/.exec(h);
+  let presented: string | undefined;
+  if (bearer) presented = bearer[1];
+  else if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    presented = decoded.slice(decoded.indexOf(':') + 1);
+  }
+  if (presented === undefined) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function escapeHtml(value: unknown): string {
