@@ -41,6 +41,10 @@ export class DriverRunner {
     this.run(FIRST_BACKOFF_MS);
   }
 
+  get appName(): string {
+    return this.o.desc.appName;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

@@ -24,6 +24,19 @@ export function masterPage(s: MasterSnapshot): string {
       ['Application ID', 'Name', 'Cores', 'Memory per executor', 'Submitted', 'User', 'State', 'Duration'],
       list.map((a) => [a.id, a.name, a.cores, mib(a.memoryperslave), new Date(a.starttime).toISOString(), a.user, a.state, `${Math.round(a.duration / 1000)} s`]),
     );
+  const driverLogs = (d: MasterSnapshot['activedrivers'][number]) => {
+    const ui = workerUi.get(d.worker);
+    if (!ui) return { html: '' };
+    const q = (t: string) => `${ui}/logPage/?driverId=${encodeURIComponent(d.id)}&logType=${t}`;
+    return { html: `${link(q('stdout'), 'stdout').html} ${link(q('stderr'), 'stderr').html}` };
+  };
+  const drivers = (id: string, title: string, list: MasterSnapshot['activedrivers']) =>
+    `<h2>${escapeHtml(title)} (${list.length})</h2>` +
+    table(
+      id,
+      ['Submission ID', 'Name', 'Worker', 'State', 'Cores', 'Memory', 'Supervise', 'Submitted', 'Logs'],
+      list.map((d) => [d.id, d.name, d.worker, d.state, d.cores, mib(d.memory), String(d.supervise), new Date(d.starttime).toISOString(), driverLogs(d)]),
+    );
   const executors = s.activeapps.flatMap((a) => a.executors.map((e) => [a.id, e.executorId, e.workerId, e.cores, e.state, logLinks(a.id, e)]));
   const body =
     `<ul id="summary"><li><strong>URL:</strong> ${escapeHtml(s.url)}</li>` +
@@ -45,6 +58,8 @@ export function masterPage(s: MasterSnapshot): string {
     ) +
     `<h2>Running applications (${s.activeapps.length})</h2>${apps('running-apps', s.activeapps)}` +
     `<h2>Executors of running applications</h2>${table('executors', ['Application ID', 'Executor', 'Worker', 'Cores', 'State', 'Logs'], executors)}` +
-    `<h2>Completed applications (${s.completedapps.length})</h2>${apps('completed-apps', s.completedapps)}`;
+    `<h2>Completed applications (${s.completedapps.length})</h2>${apps('completed-apps', s.completedapps)}` +
+    drivers('running-drivers', 'Running drivers', s.activedrivers) +
+    drivers('completed-drivers', 'Completed drivers', s.completeddrivers);
   return page(`Kindling master at ${s.url}`, body);
 }

@@ -9,20 +9,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   KindlingConf,
-  parseMemoryMiB,
   RpcServer,
   rpcSettings,
   type Reply,
   type RpcConnectionLike,
   type RpcMessage,
 } from '@kindling/core/cluster-manager';
-import { executorsForAssignment, scheduleExecutorsOnWorkers } from './executor-allocation.js';
 import {
-  coresGranted,
-  coresUsed,
   executorKey,
   FINISHED_EXECUTOR_STATES,
-  memoryUsed,
   timestampId,
   type AppInfo,
   type ExecutorInfo,
@@ -33,13 +28,16 @@ import {
 import { MasterDrivers } from './master-drivers.js';
 import { masterRoutes } from './master-page.js';
 import { masterSnapshot, type MasterSnapshot } from './master-snapshot.js';
-import { BlackHolePersistenceEngine, FileSystemPersistenceEngine, type PersistenceEngine } from './persistence-engine.js';
+import type { PersistenceEngine } from './persistence-engine.js';
+import { openRecoveryMode } from './master-recovery-mode.js';
+import { driverRestBackend } from './master-rest-backend.js';
+import { executorsToLaunch } from './master-schedule.js';
 import { StandaloneError } from './standalone-error.js';
 import { Msg, registerStandaloneMessages, type ApplicationDescription, type DriverDescription, type ExecutorDescription } from './standalone-messages.js';
-import { RestSubmissionServer, type RestBackend } from './rest-submission-server.js';
+import { RestSubmissionServer } from './rest-submission-server.js';
 import { WebUi } from './web-ui.js';
-import { ZooKeeperSession } from './zookeeper-client.js';
-import { ZooKeeperLeaderElection, ZooKeeperPersistenceEngine } from './zookeeper-recovery.js';
+import type { ZooKeeperSession } from './zookeeper-client.js';
+import { ZooKeeperLeaderElection } from './zookeeper-recovery.js';
 
 export interface MasterOptions {
   /** Default 127.0.0.1 (loopback only); '0.0.0.0' to accept other hosts. */
@@ -117,10 +115,7 @@ export class Master {
     const conf = options.conf ?? new KindlingConf();
     const log = options.log ?? ((m: string) => console.error(`[master] ${m}`));
     const settings = rpcSettings(conf);
-    const mode = conf.get('kindling.deploy.recoveryMode', 'NONE').toUpperCase();
-    const zk = mode === 'ZOOKEEPER' ? await ZooKeeperSession.connect(zooKeeperUrl(conf), conf.getTimeMs('kindling.deploy.zookeeper.sessionTimeout', '10s')) : undefined;
-    const zkDir = conf.get('kindling.deploy.zookeeper.dir', '/kindling');
-    const persistence = zk ? await ZooKeeperPersistenceEngine.open(zk, zkDir) : persistenceFor(conf);
+    const { persistence, zk } = await openRecoveryMode(conf);
     let master: Master | undefined;
     const server = await RpcServer.listen({
       host: options.host ?? '127.0.0.1',
@@ -141,10 +136,10 @@ export class Master {
     }
     if (zk) {
       master.state = 'STANDBY';
-      master.zk = zk;
+      master.zk = zk.session;
       master.election = await ZooKeeperLeaderElection.join(
-        zk,
-        zkDir,
+        zk.session,
+        zk.dir,
         master.url,
         () => {
           log('Elected leader through ZooKeeper');
@@ -161,7 +156,7 @@ export class Master {
       await master.recover();
     }
     if (conf.getBoolean('kindling.master.rest.enabled', false)) {
-      master.rest = await RestSubmissionServer.listen(options.host ?? '127.0.0.1', conf.getInt('kindling.master.rest.port', 6066), master.restBackend(), settings.secret);
+      master.rest = await RestSubmissionServer.listen(options.host ?? '127.0.0.1', conf.getInt('kindling.master.rest.port', 6066), driverRestBackend(master.drivers, () => master!.state === 'ALIVE', () => master!.schedule()), settings.secret);
       log(`REST submission server at http://${options.host ?? '127.0.0.1'}:${master.rest.port}`);
     }
     const interval = Math.max(100, Math.min(master.workerTimeoutMs / 4, 15_000));
@@ -220,31 +215,6 @@ export class Master {
     await this.persistence.close();
     this.zk?.close();
     if (this.tempDir) fs.rmSync(this.tempDir, { recursive: true, force: true });
-  }
-
-  private restBackend(): RestBackend {
-    return {
-      submit: async (r) => {
-        if (this.state !== 'ALIVE') throw new StandaloneError(`Current state is not alive: ${this.state}. Can only accept driver submissions in ALIVE state.`);
-        const { hash, size } = this.drivers.importPackage(r.appResource);
-        const conf = Object.fromEntries(Object.entries(r.conf).filter(([k]) => k !== 'kindling.authenticate.secret'));
-        const d = this.drivers.submit({
-          appName: conf['kindling.app.name']!,
-          conf,
-          appArgs: r.appArgs,
-          supervise: conf['kindling.driver.supervise'] === 'true',
-          memoryMib: parseMemoryMiB(conf['kindling.driver.memory'] ?? '1g'),
-          cores: Number(conf['kindling.driver.cores'] ?? 1),
-          packageHash: hash,
-          packageSize: size,
-          entry: r.entry,
-        });
-        this.schedule();
-        return d.id;
-      },
-      status: (id) => this.drivers.status(id),
-      kill: (id) => this.drivers.kill(id),
-    };
   }
 
   // ---- connections ----
@@ -403,6 +373,7 @@ export class Master {
     w.executors.set(key, e);
     app.executors.set(d.executorId, e);
     app.nextExecutorId = Math.max(app.nextExecutorId, Number(d.executorId) + 1);
+    if (app.state === 'WAITING') app.state = 'RUNNING'; // its driver came back before this worker
   }
 
   private removeSilentWorkers(): void {
@@ -566,31 +537,9 @@ export class Master {
     for (const appId of this.waitingApps) {
       const app = this.apps.get(appId);
       if (!app || !app.conn) continue;
-      const requested = app.desc.maxCores > 0 ? app.desc.maxCores : this.defaultCores;
-      const coresLeft = requested - coresGranted(app);
-      const perExecutor = app.desc.coresPerExecutor > 0 ? app.desc.coresPerExecutor : undefined;
-      if (coresLeft < (perExecutor ?? 1)) continue;
-      const memory = app.desc.memoryPerExecutorMib;
-      const usable = [...this.workers.values()]
-        .filter((w) => w.state === 'ALIVE' && w.conn && w.memoryMib - memoryUsed(w) >= memory && w.cores - coresUsed(w) >= (perExecutor ?? 1))
-        .sort((a, b) => b.cores - coresUsed(b) - (a.cores - coresUsed(a)));
-      const assigned = scheduleExecutorsOnWorkers(
-        {
-          coresLeft,
-          coresPerExecutor: perExecutor,
-          memoryPerExecutorMib: memory,
-          executorCount: app.executors.size,
-          executorLimit: app.executorLimit,
-        },
-        usable.map((w) => ({ coresFree: w.cores - coresUsed(w), memoryFreeMib: w.memoryMib - memoryUsed(w) })),
-        this.spreadOut,
-      );
-      usable.forEach((w, i) => {
-        for (const cores of executorsForAssignment(assigned[i]!, perExecutor)) this.launchExecutor(app, w, cores);
-      });
+      for (const { worker, cores } of executorsToLaunch(app, this.workers.values(), this.defaultCores, this.spreadOut)) this.launchExecutor(app, worker, cores);
     }
   }
-
   private launchExecutor(app: AppInfo, w: WorkerInfo, cores: number): void {
     const executorId = String(app.nextExecutorId++);
     const e: ExecutorInfo = { appId: app.id, executorId, workerId: w.id, cores, memoryMib: app.desc.memoryPerExecutorMib, state: 'LAUNCHING' };
@@ -654,21 +603,4 @@ export class Master {
     this.log('Recovery complete');
     this.schedule();
   }
-}
-
-function persistenceFor(conf: KindlingConf): PersistenceEngine {
-  const mode = conf.get('kindling.deploy.recoveryMode', 'NONE').toUpperCase();
-  if (mode === 'NONE') return new BlackHolePersistenceEngine();
-  if (mode === 'FILESYSTEM') {
-    const dir = conf.get('kindling.deploy.recoveryDirectory');
-    if (!dir) throw new StandaloneError('kindling.deploy.recoveryMode=FILESYSTEM needs kindling.deploy.recoveryDirectory (a directory the master can write)');
-    return new FileSystemPersistenceEngine(dir);
-  }
-  throw new StandaloneError(`kindling.deploy.recoveryMode must be NONE, FILESYSTEM or ZOOKEEPER, got '${conf.get('kindling.deploy.recoveryMode')}'`);
-}
-
-function zooKeeperUrl(conf: KindlingConf): string {
-  const url = conf.get('kindling.deploy.zookeeper.url');
-  if (!url) throw new StandaloneError('kindling.deploy.recoveryMode=ZOOKEEPER needs kindling.deploy.zookeeper.url, e.g. zk1:2181,zk2:2181');
-  return url;
 }

@@ -58,6 +58,12 @@ describe('standalone cluster deploy mode (DriverSubmitter)', function () {
     const state = await masterState(cluster.masterUrl);
     expect(state.completeddrivers.map((d) => [d.id, d.state])).to.deep.include([submission.submissionId, 'FINISHED']);
     expect(state.completedapps.some((a) => a.name === 'cluster-mode')).to.equal(true);
+    // The master's page links to the driver's stdout on its worker.
+    const html = await (await fetch(`${cluster.masterWebUi}/`)).text();
+    const href = new RegExp(`href="([^"]*/logPage/\\?driverId=${submission.submissionId}&amp;logType=stdout)"`).exec(html)?.[1];
+    expect(href, 'a driver log link').to.be.a('string');
+    const log = await (await fetch(href!.replace(/&amp;/g, '&').replace('/logPage/', '/log'))).text();
+    expect(log).to.match(/driver done/);
   });
 
   it('--supervise restarts a driver that exits non-zero', async () => {

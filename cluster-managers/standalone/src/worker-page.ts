@@ -10,6 +10,7 @@ export interface WorkerView {
   memoryMib: number;
   workDir: string;
   executors: Array<{ appId: string; executorId: string; cores: number; memoryMib: number; state: string }>;
+  drivers: Array<{ driverId: string; appName: string }>;
 }
 
 const SAFE = /^[A-Za-z0-9._-]+$/;
@@ -22,21 +23,32 @@ export function workerRoutes(view: () => WorkerView): Route {
     if (url.pathname === '/json' || url.pathname === '/json/') return { type: 'json', body: JSON.stringify(v, null, 2) };
     if (url.pathname === '/') return { type: 'html', body: workerPage(v) };
     if (url.pathname === '/logPage' || url.pathname === '/logPage/' || url.pathname === '/log') {
+      const driverId = url.searchParams.get('driverId');
+      const logType = url.searchParams.get('logType') ?? '';
+      if (driverId !== null) {
+        // A cluster-mode driver's logs: <work-dir>/<driver-id>/.
+        if (!SAFE.test(driverId) || driverId === '..' || (logType !== 'stdout' && logType !== 'stderr')) {
+          return { status: 400, type: 'text', body: 'driverId must be an id ([A-Za-z0-9._-]) and logType stdout or stderr\n' };
+        }
+        return logResponse(url, path.join(v.workDir, driverId, logType), `${logType} of driver ${driverId}`);
+      }
       const appId = url.searchParams.get('appId') ?? '';
       const executorId = url.searchParams.get('executorId') ?? '';
-      const logType = url.searchParams.get('logType') ?? '';
       // Names come from the URL: refuse anything that could leave the work directory.
       if (!SAFE.test(appId) || !SAFE.test(executorId) || appId === '..' || executorId === '..' || (logType !== 'stdout' && logType !== 'stderr')) {
         return { status: 400, type: 'text', body: 'appId and executorId must be ids ([A-Za-z0-9._-]) and logType stdout or stderr\n' };
       }
-      const file = path.join(v.workDir, appId, executorId, logType);
-      if (!fs.existsSync(file)) return { status: 404, type: 'text', body: `No ${logType} for executor ${executorId} of ${appId}\n` };
-      const text = tail(file);
-      if (url.pathname === '/log') return { type: 'text', body: text };
-      return { type: 'html', body: page(`${logType} of executor ${executorId} (${appId})`, `<pre id="log">${escapeHtml(text)}</pre>`) };
+      return logResponse(url, path.join(v.workDir, appId, executorId, logType), `${logType} of executor ${executorId} (${appId})`);
     }
     return undefined;
   };
+}
+
+function logResponse(url: URL, file: string, title: string): ReturnType<Route> {
+  if (!fs.existsSync(file)) return { status: 404, type: 'text', body: `No ${title}\n` };
+  const text = tail(file);
+  if (url.pathname === '/log') return { type: 'text', body: text };
+  return { type: 'html', body: page(title, `<pre id="log">${escapeHtml(text)}</pre>`) };
 }
 
 function tail(file: string): string {
@@ -61,6 +73,15 @@ export function workerPage(v: WorkerView): string {
     `<ul><li><strong>ID:</strong> ${escapeHtml(v.id)}</li><li><strong>Master:</strong> ${escapeHtml(v.masterUrl)}</li>` +
     `<li><strong>Cores:</strong> ${v.cores}</li><li><strong>Memory:</strong> ${mib(v.memoryMib)}</li></ul>` +
     `<h2>Executors (${v.executors.length})</h2>` +
-    table('executors', ['Application ID', 'Executor', 'Cores', 'Memory', 'State', 'Logs'], v.executors.map((e) => [e.appId, e.executorId, e.cores, mib(e.memoryMib), e.state, logs(e)]));
+    table('executors', ['Application ID', 'Executor', 'Cores', 'Memory', 'State', 'Logs'], v.executors.map((e) => [e.appId, e.executorId, e.cores, mib(e.memoryMib), e.state, logs(e)])) +
+    `<h2>Drivers (${v.drivers.length})</h2>` +
+    table(
+      'drivers',
+      ['Submission ID', 'Name', 'Logs'],
+      v.drivers.map((d) => {
+        const q = (t: string) => `/logPage/?driverId=${encodeURIComponent(d.driverId)}&logType=${t}`;
+        return [d.driverId, d.appName, { html: `${link(q('stdout'), 'stdout').html} ${link(q('stderr'), 'stderr').html}` }];
+      }),
+    );
   return page(`Kindling worker ${v.id}`, body);
 }

@@ -118,7 +118,7 @@ export class Worker {
 
   private view(): WorkerView {
     const running = [...this.runners.values()].map((r) => ({ appId: r.options.appId, executorId: r.options.executorId, cores: r.options.cores, memoryMib: r.options.memoryMib, state: 'RUNNING' }));
-    return { id: this.id, masterUrl: this.masterUrl ?? '', cores: this.cores, memoryMib: this.memoryMib, workDir: this.workDir, executors: [...running, ...[...this.finished].reverse()] };
+    return { id: this.id, masterUrl: this.masterUrl ?? '', cores: this.cores, memoryMib: this.memoryMib, workDir: this.workDir, executors: [...running, ...[...this.finished].reverse()], drivers: [...this.drivers].map(([driverId, d]) => ({ driverId, appName: d.appName })) };
   }
 
   /** Stops every executor (waiting until each is gone) and leaves the master. */
