@@ -34,8 +34,9 @@ export interface WorkerOptions {
 let workersInProcess = 0;
 const SAFE_ID = /^[A-Za-z0-9._-]+$/;
 
-/** Registration attempts before the worker gives up (Spark: 6 fast + 10 slow). */
-const MAX_REGISTRATION_ATTEMPTS = 16;
+/** Registration attempts before the worker gives up (Spark: 6 fast + 10 slow, about 10 minutes). */
+const QUICK_ATTEMPTS = 15;
+const MAX_REGISTRATION_ATTEMPTS = QUICK_ATTEMPTS + 10;
 
 export class Worker {
   readonly id: string;
@@ -147,8 +148,9 @@ export class Worker {
           problems.push(`${formatStandaloneUrl([m])}: ${(e as Error).message}`);
         }
       }
-      // Spark: 6 quick attempts, then 10 slow ones (~30-90 s); ours start faster so a restarted or new leader is found quickly.
-      await delay((attempt < 6 ? Math.min(500 * 2 ** attempt, 5000) : 30_000) * (0.5 + Math.random()));
+      // Spark: 6 quick attempts, then 10 slow ones (~30-90 s). Ours try every few seconds for about a minute, so a
+      // restarted or newly elected master is found quickly even when it is slow to start, then slow down.
+      await delay((attempt < QUICK_ATTEMPTS ? Math.min(500 * 2 ** attempt, 5000) : 30_000) * (0.5 + Math.random()));
     }
     if (this.stopped) return;
     throw new StandaloneError(`All masters are unresponsive! Giving up. (${problems.slice(-this.options.masters.length).join('; ')})`);
