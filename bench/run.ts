@@ -17,6 +17,8 @@ import { trivialJobLatency } from './trivial-job-latency.js';
 import { wordCount } from './word-count.js';
 import { shuffleSortCluster } from './shuffle-sort-cluster.js';
 import { executorStart } from './executor-start.js';
+import { packagingBench } from './packaging.js';
+import { packagingFirstTask } from './packaging-first-task.js';
 import { standaloneExecutorStart } from './standalone-executor-start.js';
 
 /**
@@ -33,6 +35,9 @@ export const BENCHMARKS: Benchmark[] = [
   schedulerThroughput({ name: 'scheduler-throughput/local-cluster', master: 'local-cluster[2,1,512]', targetTasksPerSec: 3_000 }),
   shuffleSortCluster({ master: 'local-cluster[2,1,1024]', baselineMaster: 'local[2]' }),
   executorStart({ master: 'local-cluster[4,1,256]', executors: 4 }),
+  // Shipping the application: packing, and what a cached package saves at submit.
+  packagingBench({ master: 'local[1]' }),
+  packagingFirstTask({ master: 'local-cluster[2,1,512]' }),
   standaloneExecutorStart(),
 ];
 
