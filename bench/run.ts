@@ -20,6 +20,7 @@ import { executorStart } from './executor-start.js';
 import { packagingBench } from './packaging.js';
 import { packagingFirstTask } from './packaging-first-task.js';
 import { approxDistinct } from './approx-distinct.js';
+import { standaloneExecutorStart } from './standalone-executor-start.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -39,6 +40,7 @@ export const BENCHMARKS: Benchmark[] = [
   packagingBench({ master: 'local[1]' }),
   packagingFirstTask({ master: 'local-cluster[2,1,512]' }),
   approxDistinct({ master: 'local[2]' }),
+  standaloneExecutorStart(),
 ];
 
 interface Args {

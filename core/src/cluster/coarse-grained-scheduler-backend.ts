@@ -169,6 +169,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     this.removeExecutor(executorId, executorExitReason(exit, this.killedByDriver.has(executorId) || this.stopping));
   }
 
+  /** Called by the launcher when the cluster reports an executor lost without a process exit to show (e.g. its worker died). */
+  executorLost(executorId: string, reason: ExecutorLossReason): void {
+    this.removeExecutor(executorId, reason);
+  }
+
   // ---- connections ----
 
   private accept(conn: RpcConnectionLike): void {

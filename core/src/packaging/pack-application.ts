@@ -11,8 +11,8 @@ import { shippedFileEntries } from './shipped-files.js';
 export interface PackApplicationOptions {
   /** kindling.app.root. */
   appRoot: string;
-  /** The entry file, absolute or relative to appRoot. */
-  entry: string;
+  /** The entry file, absolute or relative to appRoot; omitted when the app has none (a REPL). */
+  entry?: string;
   /** Where archives and fingerprints are kept (kindling.app.package.cacheDir). */
   cacheDir: string;
   /** Paths relative to appRoot to leave out (kindling.app.exclude). */
