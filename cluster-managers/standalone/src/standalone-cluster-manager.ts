@@ -49,14 +49,17 @@ export class StandaloneClusterManager implements ClusterManager {
       ? conf.getInt('kindling.dynamicAllocation.initialExecutors', conf.getInt('kindling.dynamicAllocation.minExecutors', 0))
       : (instances ?? 0);
     let appId = 'standalone-app-unregistered';
-    const secret = rpcSettings(conf).secret;
+    // The daemons' secret is the configured one; read it before the backend turns on a per-app secret.
+    const daemonSecret = rpcSettings(conf).secret;
     return new CoarseGrainedSchedulerBackend(
       context,
-      (driverUrl, backend) =>
-        new StandaloneLauncher(
+      (driverUrl, backend) => {
+        // By now the backend has decided this app's secret (configured, or generated for its executors).
+        const appSecret = rpcSettings(conf).secret;
+        return new StandaloneLauncher(
           {
             masters,
-            secret,
+            secret: daemonSecret,
             limitExecutors: dynamic || instances !== undefined,
             onApplicationId: (id) => (appId = id),
             desc: {
@@ -67,7 +70,7 @@ export class StandaloneClusterManager implements ClusterManager {
               driverUrl,
               initialExecutorLimit: -1,
               // Executors talk to this driver only; with authentication on they need its secret.
-              secret: secret ?? '',
+              secret: appSecret ?? '',
               nodeOptions: inheritedNodeOptions(),
               user: safeUser(),
               appRoot: conf.get('kindling.app.root', process.cwd()),
@@ -77,7 +80,8 @@ export class StandaloneClusterManager implements ClusterManager {
             appPackage: () => context.appPackage(),
           },
           backend,
-        ),
+        );
+      },
       {
         initialExecutors: initial,
         // Spark's standalone default: start at once; jobs wait for executors as they arrive.
