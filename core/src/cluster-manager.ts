@@ -8,6 +8,7 @@ export type { DriverEndpoint } from './cluster/driver-endpoint.js';
 export type { AppPackage, ExecutorAppSource } from './packaging/app-package.js';
 export { packApplication, sha256File, type PackApplicationOptions, type PackedApplication } from './packaging/pack-application.js';
 export { fetchAppPackage, type FetchAppPackageOptions } from './packaging/fetch-app-package.js';
+export { serveAppPackageChunk } from './packaging/app-package-server.js';
 export { unpackAppPackage, unpackedPackageDir, isUnpacked, safeExtract } from './packaging/unpack-app-package.js';
 export { useUnpackedPackage } from './packaging/unpacked-app.js';
 export { APP_MANIFEST, type AppManifest } from './packaging/app-manifest.js';
