@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { RpcServer } from '../rpc/rpc-server.js';
 import { serveAppPackageChunk } from './app-package-server.js';
@@ -46,6 +47,21 @@ describe('fetchAppPackage over the driver RPC', function () {
     requests = 0;
     expect(await fetchAppPackage({ driverUrl: driverUrl(), hash: pkg.hash, secret: SECRET, packageDir })).to.equal(root);
     expect(requests).to.equal(0, 'an unpacked package is not fetched again');
+  });
+
+  it('lets one of several concurrent executors on a host download, and clears a dead executor\'s lock', async () => {
+    const packageDir = tempDir('fetch-concurrent');
+    // A lock left by an executor that was killed while unpacking (a pid that cannot be alive).
+    fs.mkdirSync(path.join(packageDir, `${pkg.hash}.lock`));
+    fs.writeFileSync(path.join(packageDir, `${pkg.hash}.lock`, 'owner'), `${os.hostname()} 2147483646`);
+    requests = 0;
+    const chunkBytes = 256 * 1024;
+    const roots = await Promise.all(
+      Array.from({ length: 3 }, () => fetchAppPackage({ driverUrl: driverUrl(), hash: pkg.hash, secret: SECRET, packageDir, chunkBytes })),
+    );
+    expect(new Set(roots).size).to.equal(1);
+    expect(requests).to.equal(Math.ceil(pkg.sizeBytes / chunkBytes), 'downloaded once');
+    expect(fs.readdirSync(packageDir)).to.deep.equal([pkg.hash]);
   });
 
   it('is refused without the secret', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { AppPackageError } from '../errors.js';
 import { connectRpc } from '../rpc/connect-rpc.js';
@@ -27,17 +28,71 @@ const DEFAULT_CHUNK = 4 * 1024 * 1024;
 /**
  * Downloads the application package from the driver's file service (fetchAppPackage over the
  * authenticated RPC, in chunks) and unpacks it into packageDir/<hash>, unless this host already
- * has it. Returns the unpacked root.
+ * has it. Executors of one host take turns through a lock directory (packageDir/<hash>.lock), so
+ * only the first downloads; a lock left by a killed executor expires after 10 minutes. Returns
+ * the unpacked root.
  */
 export async function fetchAppPackage(o: FetchAppPackageOptions): Promise<string> {
   const root = unpackedPackageDir(o.packageDir, o.hash);
   if (isUnpacked(o.packageDir, o.hash)) return root;
   fs.mkdirSync(o.packageDir, { recursive: true });
-  const download = path.join(path.resolve(o.packageDir), `.download-${o.hash.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}.tgz`);
+  // One executor per host downloads and unpacks; the others wait for its copy.
+  const lock = `${root}.lock`;
+  for (;;) {
+    if (tryLock(lock)) break;
+    await new Promise((r) => setTimeout(r, 200));
+    if (isUnpacked(o.packageDir, o.hash)) return root;
+  }
+  try {
+    if (isUnpacked(o.packageDir, o.hash)) return root;
+    return await download(o);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** A lock older than this belongs to an executor that died while unpacking (on another host, if packageDir is shared). */
+const STALE_LOCK_MS = 10 * 60 * 1000;
+
+/** Takes the lock (an atomic mkdir holding `host pid`), or clears it if its owner is gone. */
+function tryLock(lock: string): boolean {
+  try {
+    fs.mkdirSync(lock);
+    fs.writeFileSync(path.join(lock, 'owner'), `${os.hostname()} ${process.pid}`);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  let ownerDead = false;
+  try {
+    const [host, pid] = fs.readFileSync(path.join(lock, 'owner'), 'utf8').split(' ');
+    ownerDead = host === os.hostname() && !isAlive(Number(pid));
+  } catch {
+    // released meanwhile, or its owner has not written its name yet
+  }
+  try {
+    if (ownerDead || Date.now() - fs.statSync(lock).mtimeMs > STALE_LOCK_MS) fs.rmSync(lock, { recursive: true, force: true });
+  } catch {
+    // released meanwhile
+  }
+  return false;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function download(o: FetchAppPackageOptions): Promise<string> {
+  const file = path.join(path.resolve(o.packageDir), `.download-${o.hash.slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}.tgz`);
   const conn = o.connection ?? (await connectRpc({ ...parseDriverUrl(o.driverUrl), secret: o.secret }));
   let appName = 'unknown';
   try {
-    const out = fs.openSync(download, 'w');
+    const out = fs.openSync(file, 'w');
     try {
       const chunkBytes = o.chunkBytes ?? DEFAULT_CHUNK;
       let offset = 0;
@@ -57,9 +112,9 @@ export async function fetchAppPackage(o: FetchAppPackageOptions): Promise<string
       fs.closeSync(out);
     }
     if (!o.connection) conn.close();
-    return await unpackAppPackage(download, o.packageDir, o.hash, appName);
+    return await unpackAppPackage(file, o.packageDir, o.hash, appName);
   } finally {
     if (!o.connection && !conn.closed) conn.close();
-    fs.rmSync(download, { force: true });
+    fs.rmSync(file, { force: true });
   }
 }

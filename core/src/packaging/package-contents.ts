@@ -49,8 +49,9 @@ const OWN_CORE_DIR = fs.realpathSync(fileURLToPath(new URL('../../', import.meta
 export function collectPackageContents(o: PackageContentsOptions): PackageContents {
   const appRoot = realDir(o.appRoot, 'kindling.app.root');
   const packageRoot = findPackageRoot(appRoot);
-  const entryAbs = o.entry === undefined ? undefined : path.resolve(appRoot, o.entry);
-  if (entryAbs !== undefined && !fs.existsSync(entryAbs)) throw new AppPackageError(`The application's entry file ${entryAbs} does not exist`);
+  const given = o.entry === undefined ? undefined : path.resolve(appRoot, o.entry);
+  if (given !== undefined && !fs.existsSync(given)) throw new AppPackageError(`The application's entry file ${given} does not exist`);
+  const entryAbs = given === undefined ? undefined : fs.realpathSync(given);
   const files = new Map<string, string>(); // archive path -> source
   const add = (archivePath: string, source: string) => {
     if (!files.has(archivePath)) files.set(archivePath, source);
@@ -77,7 +78,7 @@ export function collectPackageContents(o: PackageContentsOptions): PackageConten
           'move it into the project or set kindling.app.root to a directory that contains it',
       );
     }
-    add(entryRel, fs.realpathSync(entryAbs));
+    add(entryRel, entryAbs);
   }
 
   const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
