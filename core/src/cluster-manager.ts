@@ -42,3 +42,4 @@ export { AuthenticationError, RemoteError, RpcConnectionError, RpcTimeoutError }
 // What adapters need of the user-facing API, so they import one entry point only.
 export { KindlingConf } from './conf/kindling-conf.js';
 export * from './errors.js';
+export { isDynamicAllocationEnabled, initialExecutorTarget } from './scheduler/dynamic-allocation-conf.js';

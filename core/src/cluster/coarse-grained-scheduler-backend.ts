@@ -11,6 +11,7 @@ import type { ExecutorLauncher } from './executor-launcher.js';
 import { executorExitReason, type ExecutorExit } from './executor-exit.js';
 import { rpcSettings } from './rpc-settings.js';
 import { coalescedMicrotask } from '../util/coalesced-microtask.js';
+import { initialExecutorTarget, isDynamicAllocationEnabled } from '../scheduler/dynamic-allocation-conf.js';
 
 interface ExecutorData {
   executorId: string;
@@ -40,8 +41,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   private server: RpcServer | undefined;
   private launcher: ExecutorLauncher | undefined;
   private readonly executors = new Map<string, ExecutorData>();
-  /** Ids the driver asked to kill: their loss is not the application's fault. */
-  private readonly killedByDriver = new Set<string>();
+  /** Ids the driver asked to kill, with why: their loss is not the application's fault. */
+  private readonly killedByDriver = new Map<string, string | undefined>();
   private readonly removed = new Set<string>();
   private reviveTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -88,7 +89,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     const check = Math.max(50, Math.min(this.settings.heartbeatTimeoutMs / 4, 10_000));
     this.heartbeatTimer = setInterval(() => this.expireDeadExecutors(), check);
     this.heartbeatTimer.unref();
-    await this.launcher.requestTotal(this.options.initialExecutors);
+    await this.launcher.requestTotal(this.initialExecutors);
     await this.waitForRegistrations();
     if (this.failure) {
       await this.stop();
@@ -135,9 +136,9 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     return this.launcher.requestTotal(total);
   }
 
-  async killExecutors(executorIds: string[]): Promise<boolean> {
+  async killExecutors(executorIds: string[], reason?: string): Promise<boolean> {
     if (!this.launcher || this.stopping) return false;
-    for (const id of executorIds) this.killedByDriver.add(id);
+    for (const id of executorIds) this.killedByDriver.set(id, reason);
     return this.launcher.kill(executorIds);
   }
 
@@ -160,6 +161,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   /** Called by the launcher when a process it started has ended. */
   executorProcessExited(executorId: string, exit: ExecutorExit): void {
     this.removeExecutor(executorId, executorExitReason(exit, this.killedByDriver.has(executorId) || this.stopping));
+  }
+
+  /** With dynamic allocation, start with its initial target (as Spark's YARN and standalone backends do). */
+  private get initialExecutors(): number {
+    return isDynamicAllocationEnabled(this.context.conf) ? initialExecutorTarget(this.context.conf) : this.options.initialExecutors;
   }
 
   // ---- connections ----
@@ -277,9 +283,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     }
   }
 
-  private removeExecutor(executorId: string, reason: ExecutorLossReason): void {
+  private removeExecutor(executorId: string, loss: ExecutorLossReason): void {
     const e = this.executors.get(executorId);
     if (!e) return;
+    const why = this.killedByDriver.get(executorId);
+    const reason = why ? { ...loss, message: `${loss.message}: ${why}`, exitCausedByApp: false } : loss;
     this.executors.delete(executorId);
     this.removed.add(executorId);
     this.context.executorAddresses.delete(executorId);
@@ -336,7 +344,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   private waitForRegistrations(): Promise<void> {
-    const wanted = Math.ceil(this.options.initialExecutors * this.options.minRegisteredRatio);
+    const wanted = Math.ceil(this.initialExecutors * this.options.minRegisteredRatio);
     const deadline = Date.now() + this.context.conf.getTimeMs('kindling.scheduler.maxRegisteredResourcesWaitingTime', '30s');
     return new Promise((resolve) => {
       const check = () => {

@@ -11,6 +11,7 @@ export function stageEvent(stage: Stage): StageEvent {
     name: stage.name,
     numTasks: stage.numTasks,
     parentIds: stage.parents.map((p) => p.id),
+    pool: stage.schedulingPool,
   };
 }
 

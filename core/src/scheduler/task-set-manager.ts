@@ -9,6 +9,7 @@ import { TaskLocality, localityName } from './task-locality.js';
 import type { DirectTaskResult } from './task-result.js';
 import type { TaskSchedulerListener } from './task-scheduler-listener.js';
 import { taskSetId, type TaskSet } from './task-set.js';
+import type { Schedulable } from './schedulable.js';
 import type { Task } from './task.js';
 
 /*
@@ -37,9 +38,12 @@ export interface ResourceOfferResult {
 const NOTHING: ResourceOfferResult = Object.freeze({ rejectedDueToDelay: false });
 const REJECTED: ResourceOfferResult = Object.freeze({ rejectedDueToDelay: true });
 
-export class TaskSetManager {
+export class TaskSetManager implements Schedulable {
   /** "<stageId>.<stageAttemptId>" */
   readonly id: string;
+  /** Schedulable: a task set competes in its pool with weight 1 and no minimum share, as in Spark. */
+  readonly weight = 1;
+  readonly minShare = 0;
   readonly numTasks: number;
   private readonly tasks: readonly Task[];
   private readonly isShuffleMapTasks: boolean;
@@ -91,6 +95,15 @@ export class TaskSetManager {
     if (n === 0) this.zombie = true;
   }
 
+  get name(): string {
+    return `TaskSet_${this.id}`;
+  }
+  get priority(): number {
+    return this.taskSet.priority;
+  }
+  get stageId(): number {
+    return this.taskSet.stageId;
+  }
   get isZombie(): boolean {
     return this.zombie;
   }

@@ -1,0 +1,22 @@
+import { KindlingError } from '../errors.js';
+import type { JobEndEvent } from '../listener/kindling-listener.js';
+
+/** Spark's job-group local properties, under kindling.* names. */
+export const JOB_GROUP_PROPERTY = 'kindling.jobGroup.id';
+export const JOB_DESCRIPTION_PROPERTY = 'kindling.job.description';
+export const JOB_INTERRUPT_ON_CANCEL_PROPERTY = 'kindling.job.interruptOnCancel';
+
+/** What a job is submitted with besides its RDD and action. */
+export interface JobOptions {
+  /** The local properties of the submitting async context: pool, job group, description. */
+  properties?: Readonly<Record<string, string>>;
+  /** Aborting it cancels the job. */
+  signal?: AbortSignal;
+}
+
+/** The onJobEnd payload: why the job ended (Spark's JobSucceeded / JobFailed). */
+export function jobEndEvent(jobId: number, error?: Error): JobEndEvent {
+  if (!error) return { jobId, succeeded: true, result: 'succeeded', time: Date.now() };
+  const cancelled = KindlingError.isKind(error, 'JobCancelledError');
+  return { jobId, succeeded: false, result: cancelled ? 'cancelled' : 'failed', error: error.message, time: Date.now() };
+}
