@@ -17,6 +17,7 @@ import { trivialJobLatency } from './trivial-job-latency.js';
 import { wordCount } from './word-count.js';
 import { shuffleSortCluster } from './shuffle-sort-cluster.js';
 import { executorStart } from './executor-start.js';
+import { fairScheduling } from './fair-scheduling.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -25,6 +26,7 @@ import { executorStart } from './executor-start.js';
  */
 export const BENCHMARKS: Benchmark[] = [
   schedulerThroughput({ master: 'local[2]' }),
+  fairScheduling({ master: 'local[2]' }),
   trivialJobLatency({ master: 'local[2]' }),
   wordCount({ master: 'local[2]' }),
   shuffleSort({ master: 'local[2]' }),
