@@ -1,6 +1,6 @@
 import * as v8 from 'node:v8';
 import type { KindlingConf } from '../conf/kindling-conf.js';
-import { JobCancelledError, JobFailedError, TaskFailedError, type JobCancelledBy, type SerializedError } from '../errors.js';
+import { JobFailedError, TaskFailedError, type JobCancelledBy, type SerializedError } from '../errors.js';
 import type { ListenerBus } from '../listener/listener-bus.js';
 import type { ShuffleDependency } from '../rdd/dependency.js';
 import type { RDD } from '../rdd/rdd.js';
@@ -24,7 +24,7 @@ import { stageEvent, taskEvent } from './scheduler-events.js';
 import { addResultBytes } from './result-size-limit.js';
 import type { ExecutorAddressBook } from '../cluster/executor-address-book.js';
 import { describeAbortReason } from '../context/action-options.js';
-import { jobEndEvent, JOB_GROUP_PROPERTY, type JobOptions } from './job-options.js';
+import { jobCancelledError, jobEndEvent, JOB_GROUP_PROPERTY, type JobOptions } from './job-options.js';
 import { SchedulableBuilder } from './schedulable-builder.js';
 
 /** What the DAG scheduler needs from the task scheduler. */
@@ -83,31 +83,23 @@ export class DAGScheduler implements TaskSchedulerListener {
 
   /** Cancels every active job; `reason` completes "Job N cancelled because ...". */
   cancelAllJobs(reason: string, cancelledBy: JobCancelledBy = 'cancelAllJobs'): void {
-    this.post(() => {
-      for (const job of [...this.activeJobs.values()]) {
-        this.failJob(job, new JobCancelledError(`Job ${job.jobId} cancelled because ${reason}`, { cancelledBy, jobId: job.jobId }));
-      }
-    });
+    this.cancelWhere(() => true, `because ${reason}`, cancelledBy);
   }
 
   /** Cancels the active jobs of a job group (Spark's cancelJobGroup). */
   cancelJobGroup(groupId: string, reason?: string): void {
-    this.post(() => {
-      for (const job of [...this.activeJobs.values()]) {
-        if (job.properties[JOB_GROUP_PROPERTY] !== groupId) continue;
-        const why = `Job ${job.jobId} cancelled as part of cancelled job group ${groupId} (by kc.cancelJobGroup${reason ? `: ${reason}` : ''})`;
-        this.failJob(job, new JobCancelledError(why, { cancelledBy: 'cancelJobGroup', jobId: job.jobId, jobGroup: groupId }));
-      }
-    });
+    const detail = `as part of cancelled job group ${groupId} (by kc.cancelJobGroup${reason ? `: ${reason}` : ''})`;
+    this.cancelWhere((job) => job.properties[JOB_GROUP_PROPERTY] === groupId, detail, 'cancelJobGroup');
   }
 
-  /** Cancels one job; `cancelledBy` and `detail` say who asked, for the JobCancelledError. */
+  /** Cancels one job; `detail` completes "Job N cancelled ..." and says who asked. */
   cancelJob(jobId: number, cancelledBy: JobCancelledBy, detail: string, cause?: unknown): void {
+    this.cancelWhere((job) => job.jobId === jobId, detail, cancelledBy, cause);
+  }
+
+  private cancelWhere(match: (job: ActiveJob) => boolean, detail: string, cancelledBy: JobCancelledBy, cause?: unknown): void {
     this.post(() => {
-      const job = this.activeJobs.get(jobId);
-      if (!job) return;
-      const group = job.properties[JOB_GROUP_PROPERTY];
-      this.failJob(job, new JobCancelledError(`Job ${jobId} cancelled ${detail}`, { cancelledBy, jobId, jobGroup: group, cause }));
+      for (const job of [...this.activeJobs.values()]) if (match(job)) this.failJob(job, jobCancelledError(job.jobId, job.properties, detail, cancelledBy, cause));
     });
   }
 
@@ -190,12 +182,10 @@ export class DAGScheduler implements TaskSchedulerListener {
   ): void {
     const jobId = this.nextJobId++;
     const properties = options.properties ?? {};
+    const signal = options.signal;
     let finalStage: ResultStage;
     try {
-      if (options.signal?.aborted) {
-        const detail = `before it started by its AbortSignal: ${describeAbortReason(options.signal)}`;
-        throw new JobCancelledError(`Job ${jobId} cancelled ${detail}`, { cancelledBy: 'signal', jobId, cause: options.signal.reason });
-      }
+      if (signal?.aborted) throw jobCancelledError(jobId, properties, `before it started by its AbortSignal: ${describeAbortReason(signal)}`, 'signal', signal.reason);
       finalStage = this.graph.createResultStage(rdd, spec, partitions, jobId);
     } catch (e) {
       this.bus.post('onJobStart', { jobId, stageIds: [], properties, time: Date.now() });
@@ -217,7 +207,6 @@ export class DAGScheduler implements TaskSchedulerListener {
     };
     finalStage.job = job;
     this.activeJobs.set(jobId, job);
-    const signal = options.signal;
     if (signal) {
       const onAbort = () => this.cancelJob(jobId, 'signal', `by its AbortSignal: ${describeAbortReason(signal)}`, signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });

@@ -1,4 +1,4 @@
-import { KindlingError } from '../errors.js';
+import { JobCancelledError, KindlingError, type JobCancelledBy } from '../errors.js';
 import type { JobEndEvent } from '../listener/kindling-listener.js';
 
 /** Spark's job-group local properties, under kindling.* names. */
@@ -19,4 +19,15 @@ export function jobEndEvent(jobId: number, error?: Error): JobEndEvent {
   if (!error) return { jobId, succeeded: true, result: 'succeeded', time: Date.now() };
   const cancelled = KindlingError.isKind(error, 'JobCancelledError');
   return { jobId, succeeded: false, result: cancelled ? 'cancelled' : 'failed', error: error.message, time: Date.now() };
+}
+
+/** "Job N cancelled <detail>", with who cancelled it and the job's group. */
+export function jobCancelledError(
+  jobId: number,
+  properties: Readonly<Record<string, string>>,
+  detail: string,
+  cancelledBy: JobCancelledBy,
+  cause?: unknown,
+): JobCancelledError {
+  return new JobCancelledError(`Job ${jobId} cancelled ${detail}`, { cancelledBy, jobId, jobGroup: properties[JOB_GROUP_PROPERTY], cause });
 }
