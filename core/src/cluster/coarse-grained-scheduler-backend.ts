@@ -315,7 +315,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     if (this.stopping) return;
     const offers = [];
     for (const e of onlyExecutor ? [this.executors.get(onlyExecutor)] : this.executors.values()) {
-      if (e && e.launched && e.freeCores >= this.taskCpus) offers.push({ executorId: e.executorId, host: e.host, cores: e.freeCores });
+      // An executor the driver is killing (e.g. idle under dynamic allocation) gets no new tasks.
+      if (e && e.launched && e.freeCores >= this.taskCpus && !this.killedByDriver.has(e.executorId)) offers.push({ executorId: e.executorId, host: e.host, cores: e.freeCores });
     }
     if (offers.length === 0) return;
     for (const task of this.context.scheduler.resourceOffers(offers, onlyExecutor === undefined)) this.launch(task);

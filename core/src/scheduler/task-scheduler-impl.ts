@@ -285,11 +285,6 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
     return this.builder.rootPool;
   }
 
-  /** Running tasks per executor, for dynamic allocation's idle tracking. */
-  runningTasksOn(executorId: string): number {
-    return this.executorIdToRunningTaskIds.get(executorId)?.size ?? 0;
-  }
-
   defaultParallelism(): number {
     return this.requireBackend().defaultParallelism();
   }
