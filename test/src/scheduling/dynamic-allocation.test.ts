@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { KindlingContext, type ExecutorEvent } from '@kindling/core';
+import { withContext } from '../helpers/context.js';
 import { sleepingIdentity, waitUntil } from './sleep-task.js';
 
 function executorLog(kc: KindlingContext) {
@@ -10,6 +11,18 @@ function executorLog(kc: KindlingContext) {
 }
 
 const DA = 'kindling.dynamicAllocation';
+
+/** Two executors from the start, released after 1 s idle; no ramp-up within a test. */
+const twoExecutors = (extra: Record<string, string | number> = {}) => ({
+  master: 'local-cluster[2,1,512]',
+  conf: {
+    [`${DA}.enabled`]: true,
+    [`${DA}.initialExecutors`]: 2,
+    [`${DA}.schedulerBacklogTimeout`]: '30s',
+    [`${DA}.executorIdleTimeout`]: '1s',
+    ...extra,
+  },
+});
 
 /** Real executor processes on local-cluster; short timeouts stand in for Spark's 60 s. */
 describe('dynamic allocation on local-cluster (real processes)', function () {
@@ -46,16 +59,7 @@ describe('dynamic allocation on local-cluster (real processes)', function () {
   });
 
   it('keeps an executor holding shuffle output a running job needs, and releases it when the job ends', async () => {
-    const kc = await KindlingContext.create({
-      master: 'local-cluster[2,1,512]',
-      conf: {
-        [`${DA}.enabled`]: true,
-        [`${DA}.initialExecutors`]: 2,
-        [`${DA}.schedulerBacklogTimeout`]: '30s',
-        [`${DA}.executorIdleTimeout`]: '1s',
-      },
-    });
-    try {
+    await withContext(twoExecutors(), async (kc) => {
       const log = executorLog(kc);
       const mapExecutors = new Set<string>();
       let reduceStarted = false;
@@ -91,23 +95,11 @@ describe('dynamic allocation on local-cluster (real processes)', function () {
       await waitUntil(() => log.removed.length === 2, 'both executors to be released', 60_000);
       expect(new Set(log.removed.map((e) => e.executorId))).to.deep.equal(mapExecutors);
       for (const e of log.removed) expect(e.reason).to.match(/idle for 1 s$/);
-    } finally {
-      await kc.stop();
-    }
+    });
   });
 
   it('keeps an executor with cached blocks until cachedExecutorIdleTimeout', async () => {
-    const kc = await KindlingContext.create({
-      master: 'local-cluster[2,1,512]',
-      conf: {
-        [`${DA}.enabled`]: true,
-        [`${DA}.initialExecutors`]: 2,
-        [`${DA}.schedulerBacklogTimeout`]: '30s',
-        [`${DA}.executorIdleTimeout`]: '1s',
-        [`${DA}.cachedExecutorIdleTimeout`]: '5s',
-      },
-    });
-    try {
+    await withContext(twoExecutors({ [`${DA}.cachedExecutorIdleTimeout`]: '5s' }), async (kc) => {
       const log = executorLog(kc);
       const ran = new Set<string>();
       kc.addListener({ onTaskEnd: (e) => ran.add(e.executorId) });
@@ -122,9 +114,7 @@ describe('dynamic allocation on local-cluster (real processes)', function () {
       await waitUntil(() => log.removed.length === 2, 'the executor with cached blocks to go', 30_000);
       expect(log.removed[1]!.executorId).to.equal(holder);
       expect(log.removed[1]!.reason).to.match(/idle for 5 s with cached blocks \(kindling.dynamicAllocation.cachedExecutorIdleTimeout\)$/);
-    } finally {
-      await kc.stop();
-    }
+    });
   });
 
   it('warns and changes nothing on local[N], which cannot add or remove executors', async () => {
