@@ -22,6 +22,7 @@ export type {
   TaskEvent,
   ExecutorEvent,
 } from './listener/kindling-listener.js';
+export { KindlingFiles } from './packaging/kindling-files.js';
 export * from './errors.js';
 export type { ActionOptions } from './context/action-options.js';
 export { POOL_PROPERTY } from './scheduler/schedulable-builder.js';
