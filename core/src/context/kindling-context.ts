@@ -29,7 +29,7 @@ import { LocalProperties } from './local-properties.js';
 import { currentActionSignal } from './action-options.js';
 import { loadPoolAllocations, schedulingModeOf } from '../scheduler/pool-allocations.js';
 import { JOB_DESCRIPTION_PROPERTY, JOB_GROUP_PROPERTY, JOB_INTERRUPT_ON_CANCEL_PROPERTY } from '../scheduler/job-options.js';
-import { startDynamicAllocation, type ExecutorAllocationManager } from '../scheduler/executor-allocation-manager.js';
+import { createDynamicAllocation, type ExecutorAllocationManager } from '../scheduler/executor-allocation-manager.js';
 import { appPackageOf, prepareDriverFiles } from '../packaging/driver-app-package.js';
 import { setKindlingFilesDir } from '../packaging/kindling-files.js';
 
@@ -126,6 +126,19 @@ export class KindlingContext {
       this.addresses,
     );
     this.taskScheduler.setListener(this.dag);
+    this.allocationManager = createDynamicAllocation({
+      conf: this.conf,
+      isLocal: opts.isLocal ?? false,
+      // Only these two calls, and only once the backend below exists and started.
+      client: {
+        requestTotalExecutors: (total) => this.backend.requestTotalExecutors(total),
+        killExecutors: (ids, reason) => this.backend.killExecutors(ids, reason),
+      },
+      bus: this.bus,
+      dag: this.dag,
+      tracker: this.tracker,
+      blocks: this.blocks,
+    });
     const driver: DriverEndpoint = {
       taskBinary: (id) => this.binaries.get(id),
       broadcastValue: (id) => this.broadcasts.get(id),
@@ -146,16 +159,7 @@ export class KindlingContext {
     });
     this.taskScheduler.setBackend(this.backend);
     await this.backend.start();
-    this.allocationManager = await startDynamicAllocation({
-      conf: this.conf,
-      isLocal: opts.isLocal ?? false,
-      backend: this.backend,
-      bus: this.bus,
-      dag: this.dag,
-      tracker: this.tracker,
-      blocks: this.blocks,
-      existingExecutors: [...this.executors.keys()],
-    });
+    if (this.allocationManager && !(await this.allocationManager.start())) this.allocationManager = undefined;
   }
 
   get applicationId(): string {

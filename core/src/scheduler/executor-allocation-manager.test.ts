@@ -182,6 +182,18 @@ describe('ExecutorAllocationManager (manual clock)', () => {
     expect(eam.targetExecutors).to.equal(1); // the target counts the executor it has, capped by the one task
   });
 
+  it('names the reason of each executor it adds: the initial ones, then the requested ones', async () => {
+    const { clock, eam, stage } = setup({ 'kindling.dynamicAllocation.initialExecutors': '2' });
+    await eam.start();
+    expect(eam.reasonForAddedExecutor('0')).to.equal('initial executor of dynamic allocation (target 2)');
+    expect(eam.reasonForAddedExecutor('1')).to.equal('initial executor of dynamic allocation (target 2)');
+    expect(eam.reasonForAddedExecutor('x')).to.equal(undefined); // e.g. a replacement for a lost executor
+    eam.onStageSubmitted(stage(0, 10));
+    clock.advance(1000);
+    eam.schedule(clock.now());
+    expect(eam.reasonForAddedExecutor('2')).to.equal('requested by dynamic allocation: 10 tasks backlogged, target 2 -> 3');
+  });
+
   it('turns itself off with a warning when the cluster manager cannot change its executors', async () => {
     const { client, eam, warnings } = setup();
     client.accept = false;

@@ -41,12 +41,20 @@ export class ExecutorAllocationManager implements KindlingListener {
   private observedCores = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private initialAnnounced = 0;
 
   constructor(
     readonly conf: DynamicAllocationConf,
     private readonly client: ExecutorAllocationClient,
     sources: ExecutorDataSources,
-    private readonly options: { clock?: Clock; executorCores?: number; taskCpus?: number; warn?: (message: string) => void } = {},
+    private readonly options: {
+      clock?: Clock;
+      executorCores?: number;
+      taskCpus?: number;
+      warn?: (message: string) => void;
+      /** Called once when it stops (detach from the bus). */
+      onStop?: () => void;
+    } = {},
   ) {
     this.numExecutorsTarget = conf.initialExecutors;
     this.monitor = new ExecutorMonitor(conf, sources);
@@ -64,9 +72,8 @@ export class ExecutorAllocationManager implements KindlingListener {
     return this.numExecutorsToAdd;
   }
 
-  /** Asks for the initial target and starts re-planning every pollInterval. */
-  async start(existingExecutors: readonly string[] = []): Promise<boolean> {
-    for (const id of existingExecutors) this.monitor.executorAdded(id, this.clock.now());
+  /** Asks for the initial target and starts re-planning every pollInterval; false (and stopped) if refused. */
+  async start(): Promise<boolean> {
     const accepted = await this.request(this.numExecutorsTarget);
     if (!accepted || this.stopped) return false;
     this.timer = setInterval(() => this.schedule(), this.conf.intervalMs);
@@ -75,14 +82,20 @@ export class ExecutorAllocationManager implements KindlingListener {
   }
 
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.options.onStop?.();
   }
 
   /** Why an executor that just registered was added (for onExecutorAdded). */
   reasonForAddedExecutor(_executorId: string): string | undefined {
-    return this.addReasons.shift();
+    const requested = this.addReasons.shift();
+    if (requested !== undefined) return requested;
+    if (this.initialAnnounced >= this.conf.initialExecutors) return undefined;
+    this.initialAnnounced++;
+    return `initial executor of dynamic allocation (target ${this.conf.initialExecutors})`;
   }
 
   // ---- planning ----
@@ -243,18 +256,20 @@ export class ExecutorAllocationManager implements KindlingListener {
   }
 }
 
-/** Creates and starts dynamic allocation for a context when kindling.dynamicAllocation.enabled is true. */
-export async function startDynamicAllocation(args: {
+/**
+ * Creates dynamic allocation for a context when kindling.dynamicAllocation.enabled is true, before
+ * the backend starts, so it sees (and names the reason of) the initial executors too; the
+ * context calls start() once the backend is up. On local[N] it only warns.
+ */
+export function createDynamicAllocation(args: {
   conf: KindlingConf;
   isLocal: boolean;
-  backend: ExecutorAllocationClient;
+  client: ExecutorAllocationClient;
   bus: ListenerBus;
   dag: { activeShuffleIds(): Set<number>; executorAddReason: ((id: string) => string | undefined) | undefined };
   tracker: MapOutputTracker;
   blocks: BlockManagerMaster;
-  existingExecutors: readonly string[];
-  clock?: Clock;
-}): Promise<ExecutorAllocationManager | undefined> {
+}): ExecutorAllocationManager | undefined {
   if (!isDynamicAllocationEnabled(args.conf)) return undefined;
   const conf = readDynamicAllocationConf(args.conf);
   if (args.isLocal) {
@@ -274,18 +289,15 @@ export async function startDynamicAllocation(args: {
     },
   };
   const executorCores = args.conf.has('kindling.executor.cores') ? args.conf.getInt('kindling.executor.cores', 1) : undefined;
-  const manager = new ExecutorAllocationManager(conf, args.backend, sources, {
-    clock: args.clock,
+  const manager: ExecutorAllocationManager = new ExecutorAllocationManager(conf, args.client, sources, {
     executorCores,
     taskCpus: args.conf.getInt('kindling.task.cpus', 1),
+    onStop: () => {
+      args.bus.remove(manager);
+      args.dag.executorAddReason = undefined;
+    },
   });
   args.bus.add(manager);
   args.dag.executorAddReason = (id) => manager.reasonForAddedExecutor(id);
-  const started = await manager.start(args.existingExecutors);
-  if (!started) {
-    args.bus.remove(manager);
-    args.dag.executorAddReason = undefined;
-    return undefined;
-  }
   return manager;
 }
