@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { IllegalArgumentError, JobCancelledError } from '../errors.js';
+import { describeAbortReason } from '../scheduler/job-options.js';
 
 /** The optional last argument of every action: `rdd.count({ signal })`. */
 export interface ActionOptions {
@@ -32,13 +33,6 @@ export function withActionOptions<T>(options: ActionOptions | undefined, action:
 /** The signal of the action running in this async context, if any. */
 export function currentActionSignal(): AbortSignal | undefined {
   return storage.getStore()?.signal;
-}
-
-/** What an AbortSignal's reason says, for error messages. */
-export function describeAbortReason(signal: AbortSignal): string {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason.message;
-  return reason === undefined ? 'aborted' : String(reason);
 }
 
 export function abortedBeforeStart(signal: AbortSignal): JobCancelledError {

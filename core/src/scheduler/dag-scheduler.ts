@@ -23,8 +23,7 @@ import { preferredLocations } from './preferred-locations.js';
 import { stageEvent, taskEvent } from './scheduler-events.js';
 import { addResultBytes } from './result-size-limit.js';
 import type { ExecutorAddressBook } from '../cluster/executor-address-book.js';
-import { describeAbortReason } from '../context/action-options.js';
-import { jobCancelledError, jobEndEvent, JOB_GROUP_PROPERTY, type JobOptions } from './job-options.js';
+import { describeAbortReason, jobCancelledError, jobEndEvent, JOB_GROUP_PROPERTY, type JobOptions } from './job-options.js';
 import { SchedulableBuilder } from './schedulable-builder.js';
 
 /** What the DAG scheduler needs from the task scheduler. */

@@ -21,6 +21,13 @@ export function jobEndEvent(jobId: number, error?: Error): JobEndEvent {
   return { jobId, succeeded: false, result: cancelled ? 'cancelled' : 'failed', error: error.message, time: Date.now() };
 }
 
+/** What an AbortSignal's reason says, for error messages. */
+export function describeAbortReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined ? 'aborted' : String(reason);
+}
+
 /** "Job N cancelled <detail>", with who cancelled it and the job's group. */
 export function jobCancelledError(
   jobId: number,
