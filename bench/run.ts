@@ -18,6 +18,7 @@ import { wordCount } from './word-count.js';
 import { shuffleSortCluster } from './shuffle-sort-cluster.js';
 import { executorStart } from './executor-start.js';
 import { fairScheduling } from './fair-scheduling.js';
+import { fairSchedulingOffers } from './fair-scheduling-offers.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -27,6 +28,7 @@ import { fairScheduling } from './fair-scheduling.js';
 export const BENCHMARKS: Benchmark[] = [
   schedulerThroughput({ master: 'local[2]' }),
   fairScheduling({ master: 'local[2]' }),
+  fairSchedulingOffers({ master: 'local[1]' }),
   trivialJobLatency({ master: 'local[2]' }),
   wordCount({ master: 'local[2]' }),
   shuffleSort({ master: 'local[2]' }),

@@ -3,7 +3,7 @@ import { KindlingConf } from '../conf/kindling-conf.js';
 import { ConfigError } from '../errors.js';
 import { ManualClock } from '../util/clock.js';
 import { FakeSchedulerBackend, RecordingListener, makeTaskSet, noPrefs, okResult } from './fake-scheduler-backend.test-helper.js';
-import { parsePoolAllocations, schedulingModeOf, type PoolAllocation } from './pool-allocations.js';
+import { loadPoolAllocations, parsePoolAllocations, schedulingModeOf, type PoolAllocation } from './pool-allocations.js';
 import { Pool } from './pool.js';
 import type { Schedulable } from './schedulable.js';
 import { fairComparator, fifoComparator } from './scheduling-algorithm.js';
@@ -169,6 +169,14 @@ describe('fairscheduler.xml (kindling.scheduler.allocation.file)', () => {
       expect((error as Error).message).to.match(message);
     });
   }
+
+  it('names the key and the file when the file cannot be read', async () => {
+    const conf = new KindlingConf({ 'kindling.scheduler.allocation.file': '/nonexistent/fairscheduler.xml' });
+    const error = await loadPoolAllocations(conf).catch((e: unknown) => e as Error);
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as Error).message).to.match(/^Cannot read kindling.scheduler.allocation.file \/nonexistent\/fairscheduler.xml: ENOENT/);
+    expect(await loadPoolAllocations(new KindlingConf({}))).to.deep.equal([]);
+  });
 
   it('rejects an unknown kindling.scheduler.mode', () => {
     expect(() => schedulingModeOf(new KindlingConf({ 'kindling.scheduler.mode': 'LIFO' }))).to.throw(ConfigError, /Unsupported kindling.scheduler.mode 'LIFO': use FIFO \(the default\) or FAIR/);

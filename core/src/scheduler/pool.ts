@@ -34,7 +34,20 @@ export class Pool implements Schedulable {
   }
 
   add(child: Pool | TaskSetManager): void {
-    this.children.push(child);
+    if (this.schedulingMode === 'FAIR') {
+      this.children.push(child);
+      return;
+    }
+    // FIFO keys never change: keep the children sorted (after equal keys, so submission order
+    // breaks ties) instead of sorting on every offer.
+    let lo = 0;
+    let hi = this.children.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.comparator(this.children[mid]!, child) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.children.splice(lo, 0, child);
   }
 
   remove(child: Pool | TaskSetManager): boolean {
@@ -54,11 +67,26 @@ export class Pool implements Schedulable {
 
   /** Every task set below this pool in the order offers should go to them. */
   getSortedTaskSetQueue(out: TaskSetManager[] = []): TaskSetManager[] {
-    // Sort a copy: running-task counts are read once, and a stable sort keeps submission order on ties.
-    for (const child of this.children.slice().sort(this.comparator)) {
+    for (const child of this.schedulingMode === 'FAIR' ? this.fairOrder() : this.children) {
       if (child instanceof Pool) child.getSortedTaskSetQueue(out);
       else out.push(child);
     }
     return out;
+  }
+
+  /** Children by fair share, from one snapshot of their running tasks (a pool's count is a sum). */
+  private fairOrder(): Array<Pool | TaskSetManager> {
+    if (this.children.length < 2) return this.children;
+    const snapshot = this.children.map((child) => ({
+      child,
+      name: child.name,
+      weight: child.weight,
+      minShare: child.minShare,
+      runningTasks: child.runningTasks,
+      priority: child.priority,
+      stageId: child.stageId,
+    }));
+    // A stable sort: equal shares keep submission order.
+    return snapshot.sort(this.comparator).map((s) => s.child);
   }
 }
