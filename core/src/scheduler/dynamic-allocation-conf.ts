@@ -71,8 +71,9 @@ export function readDynamicAllocationConf(conf: KindlingConf): DynamicAllocation
         `set ${P}.shuffleTracking.enabled=true (the default), or turn ${P}.enabled off`,
     );
   }
-  const executorCores = conf.getInt('kindling.executor.cores', 1);
-  if (executorCores < conf.getInt('kindling.task.cpus', 1)) throw new ConfigError('kindling.executor.cores must not be less than kindling.task.cpus.');
+  if (conf.has('kindling.executor.cores') && conf.getInt('kindling.executor.cores', 1) < conf.getInt('kindling.task.cpus', 1)) {
+    throw new ConfigError('kindling.executor.cores must not be less than kindling.task.cpus.');
+  }
   return c;
 }
 

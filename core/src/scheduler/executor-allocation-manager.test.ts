@@ -211,6 +211,8 @@ describe('ExecutorAllocationManager (manual clock)', () => {
     expect(read({ 'kindling.dynamicAllocation.executorAllocationRatio': '1.5' })).to.throw(ConfigError, /executorAllocationRatio must be > 0 and <= 1.0/);
     expect(read({ 'kindling.dynamicAllocation.schedulerBacklogTimeout': '0' })).to.throw(ConfigError, /schedulerBacklogTimeout must be > 0!/);
     expect(read({ 'kindling.dynamicAllocation.shuffleTracking.enabled': 'false' })).to.throw(ConfigError, /requires shuffle tracking/);
+    expect(read({ 'kindling.executor.cores': '1', 'kindling.task.cpus': '2' })).to.throw(ConfigError, /kindling.executor.cores must not be less than kindling.task.cpus/);
+    expect(read({ 'kindling.task.cpus': '2' })).not.to.throw();
     const defaults = read({})();
     expect(defaults).to.deep.include({
       minExecutors: 0,
