@@ -19,6 +19,8 @@ import { shuffleSortCluster } from './shuffle-sort-cluster.js';
 import { executorStart } from './executor-start.js';
 import { fairScheduling } from './fair-scheduling.js';
 import { fairSchedulingOffers } from './fair-scheduling-offers.js';
+import { packagingBench } from './packaging.js';
+import { packagingFirstTask } from './packaging-first-task.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -36,6 +38,9 @@ export const BENCHMARKS: Benchmark[] = [
   schedulerThroughput({ name: 'scheduler-throughput/local-cluster', master: 'local-cluster[2,1,512]', targetTasksPerSec: 3_000 }),
   shuffleSortCluster({ master: 'local-cluster[2,1,1024]', baselineMaster: 'local[2]' }),
   executorStart({ master: 'local-cluster[4,1,256]', executors: 4 }),
+  // Shipping the application: packing, and what a cached package saves at submit.
+  packagingBench({ master: 'local[1]' }),
+  packagingFirstTask({ master: 'local-cluster[2,1,512]' }),
 ];
 
 interface Args {

@@ -335,7 +335,10 @@ export class KindlingContext {
     this.taskScheduler.stop();
     await this.backend.stop();
     this.binaries.clear();
-    if (this.filesDir) fs.rmSync(this.filesDir, { recursive: true, force: true });
+    if (this.filesDir) {
+      setKindlingFilesDir(undefined);
+      fs.rmSync(this.filesDir, { recursive: true, force: true });
+    }
   }
 
   // ---- internal API used by RDDs ----

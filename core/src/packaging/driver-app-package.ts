@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KindlingConf } from '../conf/kindling-conf.js';
-import { AppPackageError } from '../errors.js';
 import type { AppPackage } from './app-package.js';
 import { packApplication } from './pack-application.js';
+import { findPackageRoot } from './package-contents.js';
 import { safeExtract } from './unpack-app-package.js';
 import { shippedFileEntries, splitPathList } from './shipped-files.js';
 
@@ -24,15 +24,9 @@ export function appPackageOf(conf: KindlingConf): () => Promise<AppPackage> {
   return () => {
     built ??= (async () => {
       const appRoot = conf.get('kindling.app.root') ?? process.cwd();
-      const entry = conf.get('kindling.app.entry') ?? process.argv[1];
-      if (!entry) {
-        throw new AppPackageError(
-          'Cannot tell which file is the application (process.argv[1] is empty, as in a REPL); set kindling.app.entry to the entry file',
-        );
-      }
       return packApplication({
         appRoot,
-        entry: path.resolve(entry),
+        entry: entryOf(conf, appRoot),
         cacheDir: conf.get('kindling.app.package.cacheDir') ?? defaultPackageCacheDir(),
         exclude: splitPathList(conf.get('kindling.app.exclude')),
         files: splitPathList(conf.get('kindling.files')),
@@ -41,6 +35,20 @@ export function appPackageOf(conf: KindlingConf): () => Promise<AppPackage> {
     })();
     return built;
   };
+}
+
+/**
+ * kindling.app.entry when set; else the script Node runs, if it belongs to the app's project
+ * (not, say, a test runner or a global tool elsewhere, whose file executors never need).
+ */
+function entryOf(conf: KindlingConf, appRoot: string): string | undefined {
+  const explicit = conf.get('kindling.app.entry');
+  if (explicit) return path.resolve(appRoot, explicit);
+  const script = process.argv[1];
+  if (!script || !fs.existsSync(script) || !fs.existsSync(appRoot)) return undefined;
+  const root = findPackageRoot(fs.realpathSync(appRoot));
+  const rel = path.relative(root, fs.realpathSync(script));
+  return rel.startsWith('..') || path.isAbsolute(rel) || rel.split(path.sep).includes('node_modules') ? undefined : script;
 }
 
 /**

@@ -11,8 +11,8 @@ import { shippedFileEntries } from './shipped-files.js';
 export interface PackApplicationOptions {
   /** kindling.app.root. */
   appRoot: string;
-  /** The entry file, absolute or relative to appRoot. */
-  entry: string;
+  /** The entry file, absolute or relative to appRoot; omitted when the app has none (a REPL). */
+  entry?: string;
   /** Where archives and fingerprints are kept (kindling.app.package.cacheDir). */
   cacheDir: string;
   /** Paths relative to appRoot to leave out (kindling.app.exclude). */
@@ -66,9 +66,10 @@ export async function packApplication(o: PackApplicationOptions): Promise<Packed
 
   const fingerprint = fingerprintOf(inputs, manifestText);
   const fpFile = path.join(cacheDir, 'fingerprints', fingerprint);
-  const known = memo.get(fingerprint) ?? cachedPackage(cacheDir, fpFile, contents.entry, inputs.length + 1);
+  const memoKey = `${cacheDir}\0${fingerprint}`;
+  const known = memo.get(memoKey) ?? cachedPackage(cacheDir, fpFile, contents.entry, inputs.length + 1);
   if (known) {
-    memo.set(fingerprint, known);
+    memo.set(memoKey, known);
     return known;
   }
 
@@ -93,7 +94,7 @@ export async function packApplication(o: PackApplicationOptions): Promise<Packed
       fromCache: false,
       fileCount: all.length,
     };
-    memo.set(fingerprint, { ...packed, fromCache: true });
+    memo.set(memoKey, { ...packed, fromCache: true });
     return packed;
   } finally {
     fs.rmSync(tmpDir, { recursive: true, force: true });

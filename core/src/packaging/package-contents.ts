@@ -14,8 +14,8 @@ export interface PackageFile {
 export interface PackageContentsOptions {
   /** kindling.app.root: the directory useModule('./x') resolves against. */
   appRoot: string;
-  /** The entry file (absolute, or relative to appRoot). */
-  entry: string;
+  /** The entry file (absolute, or relative to appRoot); none when the app has no file of its own (a REPL). */
+  entry?: string;
   /** Paths relative to appRoot left out of the archive (kindling.app.exclude). */
   exclude?: readonly string[];
   /** Never packed (the package cache itself, when it lives in the app's directory). */
@@ -27,7 +27,7 @@ export interface PackageContents {
   readonly packageRoot: string;
   /** appRoot relative to packageRoot ('' when they are the same). */
   readonly appDir: string;
-  /** The entry file relative to packageRoot. */
+  /** The entry file relative to packageRoot ('' when none was given). */
   readonly entry: string;
   /** Sorted by archive path. */
   readonly files: readonly PackageFile[];
@@ -49,9 +49,8 @@ const OWN_CORE_DIR = fs.realpathSync(fileURLToPath(new URL('../../', import.meta
 export function collectPackageContents(o: PackageContentsOptions): PackageContents {
   const appRoot = realDir(o.appRoot, 'kindling.app.root');
   const packageRoot = findPackageRoot(appRoot);
-  const entryAbs = path.resolve(appRoot, o.entry);
-  if (!fs.existsSync(entryAbs)) throw new AppPackageError(`The application's entry file ${entryAbs} does not exist`);
-  const entryReal = fs.realpathSync(entryAbs);
+  const entryAbs = o.entry === undefined ? undefined : path.resolve(appRoot, o.entry);
+  if (entryAbs !== undefined && !fs.existsSync(entryAbs)) throw new AppPackageError(`The application's entry file ${entryAbs} does not exist`);
   const files = new Map<string, string>(); // archive path -> source
   const add = (archivePath: string, source: string) => {
     if (!files.has(archivePath)) files.set(archivePath, source);
@@ -70,14 +69,16 @@ export function collectPackageContents(o: PackageContentsOptions): PackageConten
     if (fs.existsSync(p)) add(name, fs.realpathSync(p));
   }
   walkLocal(appRoot, packageRoot, skip, excluded, add);
-  const entryRel = toArchivePath(path.relative(packageRoot, entryAbs));
-  if (entryRel.startsWith('../')) {
-    throw new AppPackageError(
-      `The application's entry file ${entryAbs} is outside its package root ${packageRoot}; ` +
-        'move it into the project or set kindling.app.root to a directory that contains it',
-    );
+  const entryRel = entryAbs === undefined ? '' : toArchivePath(path.relative(packageRoot, entryAbs));
+  if (entryAbs !== undefined) {
+    if (entryRel.startsWith('../') || path.isAbsolute(entryRel)) {
+      throw new AppPackageError(
+        `The application's entry file ${entryAbs} is outside its package root ${packageRoot}; ` +
+          'move it into the project or set kindling.app.root to a directory that contains it',
+      );
+    }
+    add(entryRel, fs.realpathSync(entryAbs));
   }
-  add(entryRel, entryReal);
 
   const sorted = [...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return {
