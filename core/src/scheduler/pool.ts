@@ -15,8 +15,11 @@ export const DEFAULT_SCHEDULING_MODE: SchedulingMode = 'FIFO';
 export class Pool implements Schedulable {
   readonly priority = 0;
   readonly stageId = -1;
+  parent: Pool | undefined;
   private readonly children: Array<Pool | TaskSetManager> = [];
   private readonly comparator: SchedulableComparator;
+  /** Kept current by the task sets below (as Spark's Pool.increaseRunningTasks), so sorting reads a field. */
+  private running = 0;
 
   constructor(
     readonly name: string,
@@ -28,12 +31,17 @@ export class Pool implements Schedulable {
   }
 
   get runningTasks(): number {
-    let n = 0;
-    for (const child of this.children) n += child.runningTasks;
-    return n;
+    return this.running;
+  }
+
+  adjustRunningTasks(delta: number): void {
+    this.running += delta;
+    this.parent?.adjustRunningTasks(delta);
   }
 
   add(child: Pool | TaskSetManager): void {
+    child.parent = this;
+    if (child.runningTasks !== 0) this.adjustRunningTasks(child.runningTasks);
     if (this.schedulingMode === 'FAIR') {
       this.children.push(child);
       return;
@@ -52,8 +60,11 @@ export class Pool implements Schedulable {
 
   remove(child: Pool | TaskSetManager): boolean {
     const i = this.children.indexOf(child);
-    if (i >= 0) this.children.splice(i, 1);
-    return i >= 0;
+    if (i < 0) return false;
+    this.children.splice(i, 1);
+    child.parent = undefined;
+    if (child.runningTasks !== 0) this.adjustRunningTasks(-child.runningTasks);
+    return true;
   }
 
   pool(name: string): Pool | undefined {
@@ -67,26 +78,25 @@ export class Pool implements Schedulable {
 
   /** Every task set below this pool in the order offers should go to them. */
   getSortedTaskSetQueue(out: TaskSetManager[] = []): TaskSetManager[] {
-    for (const child of this.schedulingMode === 'FAIR' ? this.fairOrder() : this.children) {
+    // FAIR: re-sort in place by current shares; names are unique, so the order is total.
+    if (this.schedulingMode === 'FAIR') insertionSort(this.children, this.comparator);
+    for (const child of this.children) {
       if (child instanceof Pool) child.getSortedTaskSetQueue(out);
       else out.push(child);
     }
     return out;
   }
+}
 
-  /** Children by fair share, from one snapshot of their running tasks (a pool's count is a sum). */
-  private fairOrder(): Array<Pool | TaskSetManager> {
-    if (this.children.length < 2) return this.children;
-    const snapshot = this.children.map((child) => ({
-      child,
-      name: child.name,
-      weight: child.weight,
-      minShare: child.minShare,
-      runningTasks: child.runningTasks,
-      priority: child.priority,
-      stageId: child.stageId,
-    }));
-    // A stable sort: equal shares keep submission order.
-    return snapshot.sort(this.comparator).map((s) => s.child);
+/** Stable, in place, allocation-free: pools are few and nearly sorted from the last round. */
+function insertionSort<T extends Schedulable>(items: T[], compare: SchedulableComparator): void {
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(items[j]!, item) > 0) {
+      items[j + 1] = items[j]!;
+      j--;
+    }
+    items[j + 1] = item;
   }
 }
