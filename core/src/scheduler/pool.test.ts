@@ -110,6 +110,18 @@ describe('TaskSchedulerImpl with FAIR pools', () => {
     }
   });
 
+  it('keeps pool running counts current through successes, failures and kills', () => {
+    const { sched } = fairScheduler([{ name: 'a', schedulingMode: 'FAIR', weight: 1, minShare: 0 }], 3);
+    sched.submitTasks({ ...makeTaskSet({ stageId: 0, prefs: noPrefs(3) }), properties: inPool('a') });
+    const [t0, t1, t2] = sched.resourceOffers([{ executorId: 'exec1', host: 'host1', cores: 3 }]);
+    const a = sched.rootPool.pool('a')!;
+    expect([a.runningTasks, sched.rootPool.runningTasks]).to.deep.equal([3, 3]);
+    sched.statusUpdate(t0!.taskId, { state: 'FINISHED', result: okResult() });
+    sched.statusUpdate(t1!.taskId, { state: 'FAILED', reason: { kind: 'exception', error: { name: 'Error', message: 'x', stack: 'Error: x' } } });
+    sched.statusUpdate(t2!.taskId, { state: 'KILLED', reason: { kind: 'killed', reason: 'test' } });
+    expect([a.runningTasks, sched.rootPool.runningTasks]).to.deep.equal([0, 0]);
+  });
+
   it('creates an unknown pool with Spark\'s defaults, and FIFO mode ignores pools', () => {
     const { sched } = fairScheduler([], 2);
     sched.submitTasks({ ...makeTaskSet({ stageId: 0, prefs: noPrefs(1) }), properties: inPool('adhoc') });
