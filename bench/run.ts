@@ -17,6 +17,8 @@ import { trivialJobLatency } from './trivial-job-latency.js';
 import { wordCount } from './word-count.js';
 import { shuffleSortCluster } from './shuffle-sort-cluster.js';
 import { executorStart } from './executor-start.js';
+import { fairScheduling } from './fair-scheduling.js';
+import { fairSchedulingOffers } from './fair-scheduling-offers.js';
 import { packagingBench } from './packaging.js';
 import { packagingFirstTask } from './packaging-first-task.js';
 import { approxDistinct } from './approx-distinct.js';
@@ -29,6 +31,8 @@ import { standaloneExecutorStart } from './standalone-executor-start.js';
  */
 export const BENCHMARKS: Benchmark[] = [
   schedulerThroughput({ master: 'local[2]' }),
+  fairScheduling({ master: 'local[2]' }),
+  fairSchedulingOffers({ master: 'local[1]' }),
   trivialJobLatency({ master: 'local[2]' }),
   wordCount({ master: 'local[2]' }),
   shuffleSort({ master: 'local[2]' }),

@@ -62,3 +62,4 @@ export { AuthenticationError, RemoteError, RpcConnectionError, RpcTimeoutError }
 export { KindlingConf } from './conf/kindling-conf.js';
 export { redact, redactionRegex, REDACTION_REPLACEMENT_TEXT } from './conf/redaction.js';
 export * from './errors.js';
+export { isDynamicAllocationEnabled, initialExecutorTarget } from './scheduler/dynamic-allocation-conf.js';

@@ -50,8 +50,22 @@ export class SerializationError extends KindlingError {}
 /** A job was aborted; message starts with "Job aborted due to stage failure: ". */
 export class JobFailedError extends KindlingError {}
 
-/** A job was cancelled, e.g. because the context stopped. */
-export class JobCancelledError extends KindlingError {}
+/** Who cancelled a job: an action's AbortSignal, one of the context's cancel calls, or stop(). */
+export type JobCancelledBy = 'signal' | 'cancelJob' | 'cancelJobGroup' | 'cancelAllJobs' | 'stop';
+
+/** A job was cancelled; the message and `cancelledBy` say who cancelled it. */
+export class JobCancelledError extends KindlingError {
+  readonly cancelledBy: JobCancelledBy | undefined;
+  readonly jobId: number | undefined;
+  readonly jobGroup: string | undefined;
+
+  constructor(message: string, options: { cancelledBy?: JobCancelledBy; jobId?: number; jobGroup?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.cancelledBy = options.cancelledBy;
+    this.jobId = options.jobId;
+    this.jobGroup = options.jobGroup;
+  }
+}
 
 /**
  * A task's own failure, rebuilt on the driver from what the executor sent:

@@ -35,3 +35,6 @@ export {
 export { KindlingFiles } from './packaging/kindling-files.js';
 export { StatCounter } from './rdd/stat-counter.js';
 export * from './errors.js';
+export type { ActionOptions } from './context/action-options.js';
+export { POOL_PROPERTY } from './scheduler/schedulable-builder.js';
+export { JOB_GROUP_PROPERTY, JOB_DESCRIPTION_PROPERTY, JOB_INTERRUPT_ON_CANCEL_PROPERTY } from './scheduler/job-options.js';

@@ -13,6 +13,7 @@ import type { ExecutorLauncher } from './executor-launcher.js';
 import { executorExitReason, type ExecutorExit } from './executor-exit.js';
 import { rpcSettings } from './rpc-settings.js';
 import { coalescedMicrotask } from '../util/coalesced-microtask.js';
+import { initialExecutorTarget, isDynamicAllocationEnabled } from '../scheduler/dynamic-allocation-conf.js';
 import { serveAppPackageChunk } from '../packaging/app-package-server.js';
 
 interface ExecutorData {
@@ -43,8 +44,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   private server: RpcServer | undefined;
   private launcher: ExecutorLauncher | undefined;
   private readonly executors = new Map<string, ExecutorData>();
-  /** Ids the driver asked to kill: their loss is not the application's fault. */
-  private readonly killedByDriver = new Set<string>();
+  /** Ids the driver asked to kill, with why: their loss is not the application's fault. */
+  private readonly killedByDriver = new Map<string, string | undefined>();
   private readonly removed = new Set<string>();
   private readonly registeredConns = new WeakSet<RpcConnectionLike>();
   private reviveTimer: NodeJS.Timeout | undefined;
@@ -95,7 +96,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     const check = Math.max(50, Math.min(this.settings.heartbeatTimeoutMs / 4, 10_000));
     this.heartbeatTimer = setInterval(() => this.expireDeadExecutors(), check);
     this.heartbeatTimer.unref();
-    await this.launcher.requestTotal(this.options.initialExecutors);
+    await this.launcher.requestTotal(this.initialExecutors);
     await this.waitForRegistrations();
     if (this.failure) {
       await this.stop();
@@ -142,9 +143,9 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     return this.launcher.requestTotal(total);
   }
 
-  async killExecutors(executorIds: string[]): Promise<boolean> {
+  async killExecutors(executorIds: string[], reason?: string): Promise<boolean> {
     if (!this.launcher || this.stopping) return false;
-    for (const id of executorIds) this.killedByDriver.add(id);
+    for (const id of executorIds) this.killedByDriver.set(id, reason);
     return this.launcher.kill(executorIds);
   }
 
@@ -172,6 +173,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   /** Called by the launcher when the cluster reports an executor lost without a process exit to show (e.g. its worker died). */
   executorLost(executorId: string, reason: ExecutorLossReason): void {
     this.removeExecutor(executorId, reason);
+  }
+
+  /** With dynamic allocation, start with its initial target (as Spark's YARN and standalone backends do). */
+  private get initialExecutors(): number {
+    return isDynamicAllocationEnabled(this.context.conf) ? initialExecutorTarget(this.context.conf) : this.options.initialExecutors;
   }
 
   // ---- connections ----
@@ -299,9 +305,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     }
   }
 
-  private removeExecutor(executorId: string, reason: ExecutorLossReason): void {
+  private removeExecutor(executorId: string, loss: ExecutorLossReason): void {
     const e = this.executors.get(executorId);
     if (!e) return;
+    const why = this.killedByDriver.get(executorId);
+    const reason = why ? { ...loss, message: `${loss.message}: ${why}`, exitCausedByApp: false } : loss;
     this.executors.delete(executorId);
     this.removed.add(executorId);
     this.context.executorAddresses.delete(executorId);
@@ -329,7 +337,8 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     if (this.stopping) return;
     const offers = [];
     for (const e of onlyExecutor ? [this.executors.get(onlyExecutor)] : this.executors.values()) {
-      if (e && e.launched && e.freeCores >= this.taskCpus) offers.push({ executorId: e.executorId, host: e.host, cores: e.freeCores });
+      // An executor the driver is killing (e.g. idle under dynamic allocation) gets no new tasks.
+      if (e && e.launched && e.freeCores >= this.taskCpus && !this.killedByDriver.has(e.executorId)) offers.push({ executorId: e.executorId, host: e.host, cores: e.freeCores });
     }
     if (offers.length === 0) return;
     for (const task of this.context.scheduler.resourceOffers(offers, onlyExecutor === undefined)) this.launch(task);
@@ -358,7 +367,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
   }
 
   private waitForRegistrations(): Promise<void> {
-    const wanted = Math.ceil(this.options.initialExecutors * this.options.minRegisteredRatio);
+    const wanted = Math.ceil(this.initialExecutors * this.options.minRegisteredRatio);
     const deadline = Date.now() + this.context.conf.getTimeMs('kindling.scheduler.maxRegisteredResourcesWaitingTime', '30s');
     return new Promise((resolve) => {
       const check = () => {

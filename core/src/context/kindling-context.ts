@@ -30,6 +30,11 @@ import { Accumulator } from '../shared/accumulator.js';
 import { AccumulatorRegistry } from '../shared/accumulator-registry.js';
 import { Broadcast } from '../shared/broadcast.js';
 import { ConsoleProgressBar } from '../ui/console-progress-bar.js';
+import { LocalProperties } from './local-properties.js';
+import { currentActionSignal } from './action-options.js';
+import { loadPoolAllocations, schedulingModeOf } from '../scheduler/pool-allocations.js';
+import { JOB_DESCRIPTION_PROPERTY, JOB_GROUP_PROPERTY, JOB_INTERRUPT_ON_CANCEL_PROPERTY } from '../scheduler/job-options.js';
+import { createDynamicAllocation, type ExecutorAllocationManager } from '../scheduler/executor-allocation-manager.js';
 import { appPackageOf, prepareDriverFiles } from '../packaging/driver-app-package.js';
 import { setKindlingFilesDir } from '../packaging/kindling-files.js';
 
@@ -72,6 +77,8 @@ export class KindlingContext {
   private dag!: DAGScheduler;
   private backend!: SchedulerBackend;
   private progressBar: ConsoleProgressBar | undefined;
+  private readonly localProperties = new LocalProperties();
+  private allocationManager: ExecutorAllocationManager | undefined;
 
   private readonly executors = new Map<string, ExecutorInfo>();
   /** The driver's copy of kindling.files / kindling.archives, removed at stop(). */
@@ -117,9 +124,11 @@ export class KindlingContext {
     const registry = await ClusterManagerRegistry.fromConf(this.conf);
     const manager = registry.select(this.master);
     const opts = manager.taskSchedulerOptions?.(this.master, this.conf) ?? {};
+    const fair = schedulingModeOf(this.conf) === 'FAIR';
     this.taskScheduler = new TaskSchedulerImpl(this.conf, {
       maxTaskFailures: opts.maxTaskFailures ?? this.conf.getInt('kindling.task.maxFailures', 4),
       isLocal: opts.isLocal ?? false,
+      pools: fair ? await loadPoolAllocations(this.conf) : [],
     });
     this.dag = new DAGScheduler(
       this.conf,
@@ -132,6 +141,19 @@ export class KindlingContext {
       this.addresses,
     );
     this.taskScheduler.setListener(this.dag);
+    this.allocationManager = createDynamicAllocation({
+      conf: this.conf,
+      isLocal: opts.isLocal ?? false,
+      // Only these two calls, and only once the backend below exists and started.
+      client: {
+        requestTotalExecutors: (total) => this.backend.requestTotalExecutors(total),
+        killExecutors: (ids, reason) => this.backend.killExecutors(ids, reason),
+      },
+      bus: this.bus,
+      dag: this.dag,
+      tracker: this.tracker,
+      blocks: this.blocks,
+    });
     const driver: DriverEndpoint = {
       taskBinary: (id) => this.binaries.get(id),
       broadcastValue: (id) => this.broadcasts.get(id),
@@ -152,6 +174,7 @@ export class KindlingContext {
     });
     this.taskScheduler.setBackend(this.backend);
     await this.backend.start();
+    if (this.allocationManager && !(await this.allocationManager.start())) this.allocationManager = undefined;
   }
 
   get applicationId(): string {
@@ -187,6 +210,61 @@ export class KindlingContext {
   killExecutors(executorIds: string[]): Promise<boolean> {
     this.assertRunning();
     return this.backend.killExecutors(executorIds);
+  }
+
+  // ---- local properties, job groups and cancellation ----
+
+  /**
+   * Sets a property for the jobs this async flow starts from now on (Spark's setLocalProperty):
+   * e.g. `kc.setLocalProperty('kindling.scheduler.pool', 'etl')`. null removes it.
+   */
+  setLocalProperty(key: string, value: string | null | undefined): void {
+    this.localProperties.set(key, value);
+  }
+
+  getLocalProperty(key: string): string | undefined {
+    return this.localProperties.get(key);
+  }
+
+  /** Runs `body` with these local properties; the caller's own are unchanged afterwards. */
+  withLocalProperties<T>(properties: Readonly<Record<string, string>>, body: () => T): T {
+    return this.localProperties.run(properties, body);
+  }
+
+  /**
+   * Puts the jobs this async flow starts from now on into a group that cancelJobGroup cancels.
+   * Kindling always stops a cancelled task's thread (JavaScript cannot interrupt it otherwise);
+   * interruptOnCancel is recorded for listeners and cluster managers, as Spark's property.
+   */
+  setJobGroup(groupId: string, description: string, interruptOnCancel = false): void {
+    if (typeof groupId !== 'string' || groupId === '') throw new IllegalArgumentError('setJobGroup needs a non-empty group id');
+    this.localProperties.setAll({
+      [JOB_GROUP_PROPERTY]: groupId,
+      [JOB_DESCRIPTION_PROPERTY]: description,
+      [JOB_INTERRUPT_ON_CANCEL_PROPERTY]: String(interruptOnCancel),
+    });
+  }
+
+  clearJobGroup(): void {
+    this.localProperties.setAll({ [JOB_GROUP_PROPERTY]: null, [JOB_DESCRIPTION_PROPERTY]: null, [JOB_INTERRUPT_ON_CANCEL_PROPERTY]: null });
+  }
+
+  /** Cancels the active jobs of the group; each rejects with a JobCancelledError naming the group. */
+  cancelJobGroup(groupId: string, reason?: string): void {
+    this.assertRunning();
+    this.dag.cancelJobGroup(groupId, reason);
+  }
+
+  /** Cancels every active job; each rejects with a JobCancelledError. */
+  cancelAllJobs(reason = 'kc.cancelAllJobs() was called'): void {
+    this.assertRunning();
+    this.dag.cancelAllJobs(reason, 'cancelAllJobs');
+  }
+
+  /** Cancels one job by id (from onJobStart); it rejects with a JobCancelledError. */
+  cancelJob(jobId: number, reason?: string): void {
+    this.assertRunning();
+    this.dag.cancelJob(jobId, 'cancelJob', `by kc.cancelJob()${reason ? `: ${reason}` : ''}`);
   }
 
   addListener(listener: KindlingListener): void {
@@ -304,7 +382,7 @@ export class KindlingContext {
       await r.prepare();
     }
     const parts = partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
-    const results = await this.dag.runJob(rdd, spec, parts);
+    const results = await this.dag.runJob(rdd, spec, parts, { properties: this.localProperties.snapshot(), signal: currentActionSignal() });
     await checkpointAfterJob(rdd);
     return results;
   }
@@ -313,7 +391,8 @@ export class KindlingContext {
     if (this.stopped) return;
     this.stopped = true;
     this.progressBar?.stop();
-    this.dag.cancelAllJobs('the KindlingContext was stopped');
+    this.allocationManager?.stop();
+    this.dag.cancelAllJobs('the KindlingContext was stopped', 'stop');
     this.dag.stop();
     this.taskScheduler.stop();
     await this.backend.stop();

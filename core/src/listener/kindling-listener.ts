@@ -4,12 +4,16 @@ import type { TaskLocalityName } from '../scheduler/task-locality.js';
 export interface JobStartEvent {
   jobId: number;
   stageIds: number[];
+  /** The local properties the job was submitted with (kindling.scheduler.pool, kindling.jobGroup.id, ...). */
+  properties?: Readonly<Record<string, string>>;
   time: number;
 }
 
 export interface JobEndEvent {
   jobId: number;
   succeeded: boolean;
+  /** Why the job ended; `error` holds the message when it did not succeed. */
+  result: 'succeeded' | 'failed' | 'cancelled';
   error?: string;
   time: number;
 }
@@ -20,6 +24,8 @@ export interface StageEvent {
   name: string;
   numTasks: number;
   parentIds: number[];
+  /** The scheduler pool the stage ran in ("default" unless its job set kindling.scheduler.pool). */
+  pool: string;
   /** Set on onStageCompleted when the attempt failed. */
   failureReason?: string;
   /** The stage's RDDs (its final RDD and narrow ancestors), as Spark's StageInfo.rddInfos. */
@@ -58,7 +64,7 @@ export interface ExecutorEvent {
   executorId: string;
   host: string;
   cores: number;
-  /** onExecutorRemoved: why the driver lost it. */
+  /** Why it was added (e.g. a dynamic-allocation request) or removed (e.g. "idle for 60 s"). */
   reason?: string;
   time: number;
 }

@@ -9,6 +9,7 @@ import * as pair from './pair-functions.js';
 import * as basic from './basic-transformations.js';
 import { toDebugString } from './debug-string.js';
 import { RddActionOps } from './rdd-action-ops.js';
+import { withActionOptions as withOpts, type ActionOptions } from '../context/action-options.js';
 
 /** Environment object passed as the last argument of every shipped function. */
 export type Env = Record<string, unknown>;
@@ -304,38 +305,38 @@ export class RDD<T> extends RddActionOps<T> {
     return pair.subtractByKey(this, other, numPartitions);
   }
 
-  // ---- actions ----
+  // ---- actions: each takes ActionOptions ({ signal }) last, after any env ----
 
-  collect(): Promise<T[]> {
-    return actions.collect(this);
+  collect(options?: ActionOptions): Promise<T[]> {
+    return withOpts(options, () => actions.collect(this));
   }
 
-  count(): Promise<number> {
-    return actions.count(this);
+  count(options?: ActionOptions): Promise<number> {
+    return withOpts(options, () => actions.count(this));
   }
 
-  first(): Promise<T> {
-    return actions.first(this);
+  first(options?: ActionOptions): Promise<T> {
+    return withOpts(options, () => actions.first(this));
   }
 
-  take(n: number): Promise<T[]> {
-    return actions.take(this, n);
+  take(n: number, options?: ActionOptions): Promise<T[]> {
+    return withOpts(options, () => actions.take(this, n));
   }
 
-  takeOrdered<E extends Env = Env>(n: number, compare?: (a: T, b: T, env: E) => number, env?: E): Promise<T[]> {
-    return actions.takeOrdered(this, n, compare, env, false);
+  takeOrdered<E extends Env = Env>(n: number, compare?: (a: T, b: T, env: E) => number, env?: E, options?: ActionOptions): Promise<T[]> {
+    return withOpts(options, () => actions.takeOrdered(this, n, compare, env, false));
   }
 
-  top<E extends Env = Env>(n: number, compare?: (a: T, b: T, env: E) => number, env?: E): Promise<T[]> {
-    return actions.takeOrdered(this, n, compare, env, true);
+  top<E extends Env = Env>(n: number, compare?: (a: T, b: T, env: E) => number, env?: E, options?: ActionOptions): Promise<T[]> {
+    return withOpts(options, () => actions.takeOrdered(this, n, compare, env, true));
   }
 
-  reduce<E extends Env = Env>(fn: (a: T, b: T, env: E) => T, env?: E): Promise<T> {
-    return actions.reduce(this, fn, env);
+  reduce<E extends Env = Env>(fn: (a: T, b: T, env: E) => T, env?: E, options?: ActionOptions): Promise<T> {
+    return withOpts(options, () => actions.reduce(this, fn, env));
   }
 
-  fold<E extends Env = Env>(zeroValue: T, fn: (a: T, b: T, env: E) => T, env?: E): Promise<T> {
-    return actions.fold(this, zeroValue, fn, env);
+  fold<E extends Env = Env>(zeroValue: T, fn: (a: T, b: T, env: E) => T, env?: E, options?: ActionOptions): Promise<T> {
+    return withOpts(options, () => actions.fold(this, zeroValue, fn, env));
   }
 
   aggregate<U, E extends Env = Env>(
@@ -343,28 +344,29 @@ export class RDD<T> extends RddActionOps<T> {
     seqOp: (acc: U, x: T, env: E) => U,
     combOp: (a: U, b: U, env: E) => U,
     env?: E,
+    options?: ActionOptions,
   ): Promise<U> {
-    return actions.aggregate(this, zeroValue, seqOp, combOp, env);
+    return withOpts(options, () => actions.aggregate(this, zeroValue, seqOp, combOp, env));
   }
 
-  countByKey<K, V>(this: RDD<Pair<K, V>>): Promise<Map<K, number>> {
-    return actions.countByKey(this);
+  countByKey<K, V>(this: RDD<Pair<K, V>>, options?: ActionOptions): Promise<Map<K, number>> {
+    return withOpts(options, () => actions.countByKey(this));
   }
 
-  countByValue(): Promise<Map<T, number>> {
-    return actions.countByValue(this);
+  countByValue(options?: ActionOptions): Promise<Map<T, number>> {
+    return withOpts(options, () => actions.countByValue(this));
   }
 
-  foreach<E extends Env = Env>(fn: (x: T, env: E) => void, env?: E): Promise<void> {
-    return actions.foreach(this, fn, env);
+  foreach<E extends Env = Env>(fn: (x: T, env: E) => void, env?: E, options?: ActionOptions): Promise<void> {
+    return withOpts(options, () => actions.foreach(this, fn, env));
   }
 
-  foreachPartition<E extends Env = Env>(fn: (it: Iterable<T>, env: E) => void, env?: E): Promise<void> {
-    return actions.foreachPartition(this, fn, env);
+  foreachPartition<E extends Env = Env>(fn: (it: Iterable<T>, env: E) => void, env?: E, options?: ActionOptions): Promise<void> {
+    return withOpts(options, () => actions.foreachPartition(this, fn, env));
   }
 
   /** Part files of the records' text, one per line; `{ codec: 'gzip' }` writes part-NNNNN.gz. */
-  saveAsTextFile(path: string, options: { codec?: 'gzip' } = {}): Promise<void> {
-    return actions.saveAsTextFile(this, path, options);
+  saveAsTextFile(path: string, options: { codec?: 'gzip' } & ActionOptions = {}): Promise<void> {
+    return withOpts(options, () => actions.saveAsTextFile(this, path, { codec: options.codec }));
   }
 }

@@ -45,6 +45,13 @@ export class BlockManagerMaster {
     return true;
   }
 
+  /** Executors holding at least one cached block (dynamic allocation keeps them longer). */
+  executorsWithCachedBlocks(): Set<string> {
+    const out = new Set<string>();
+    for (const parts of this.rddBlocks.values()) for (const holders of parts.values()) for (const id of holders.keys()) out.add(id);
+    return out;
+  }
+
   removeExecutor(executorId: string): void {
     for (const parts of this.rddBlocks.values()) for (const holders of parts.values()) holders.delete(executorId);
   }

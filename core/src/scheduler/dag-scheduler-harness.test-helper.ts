@@ -29,6 +29,7 @@ import type { TaskInfo } from './task-info.js';
 import type { BlockUpdate, DirectTaskResult, MapStatus } from './task-result.js';
 import type { TaskSet } from './task-set.js';
 import type { Task } from './task.js';
+import type { JobOptions } from './job-options.js';
 
 export type Exec = readonly [executorId: string, host: string];
 export const A: Exec = ['exec-a', 'host-a'];
@@ -148,10 +149,10 @@ export class Harness {
 
   // ---- jobs ----
 
-  run(rdd: RDD<unknown>, partitions?: number[]): JobHandle {
+  run(rdd: RDD<unknown>, partitions?: number[], options?: JobOptions): JobHandle {
     const parts = partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i);
     const handle: JobHandle = { state: 'pending' } as JobHandle;
-    handle.promise = this.dag.runJob(rdd, { action: 'collect', callSite: 'collect at test' }, parts);
+    handle.promise = this.dag.runJob(rdd, { action: 'collect', callSite: 'collect at test' }, parts, options);
     handle.promise.then(
       (v) => Object.assign(handle, { state: 'resolved', value: v }),
       (e: Error) => Object.assign(handle, { state: 'rejected', error: e }),

@@ -305,9 +305,9 @@ describe('DAGScheduler', () => {
 
       expect(h.events.of<JobStartEvent>('jobStart').map((e) => [e.jobId, e.stageIds])).to.deep.equal([[0, [0, 1, 2]]]);
       const stages = [
-        { stageId: 0, attemptId: 0, name: 'parallelize at test:3', numTasks: 3, parentIds: [] },
-        { stageId: 1, attemptId: 0, name: 'map at app.ts:7', numTasks: 2, parentIds: [0] },
-        { stageId: 2, attemptId: 0, name: 'collect at test', numTasks: 4, parentIds: [1] },
+        { stageId: 0, attemptId: 0, name: 'parallelize at test:3', numTasks: 3, parentIds: [], pool: 'default' },
+        { stageId: 1, attemptId: 0, name: 'map at app.ts:7', numTasks: 2, parentIds: [0], pool: 'default' },
+        { stageId: 2, attemptId: 0, name: 'collect at test', numTasks: 4, parentIds: [1], pool: 'default' },
       ];
       const stageLog = h.events.log.filter((l) => l.name.startsWith('stage') || l.name.startsWith('job'));
       expect(stageLog.map((l) => l.name)).to.deep.equal([

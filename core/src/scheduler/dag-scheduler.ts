@@ -1,6 +1,6 @@
 import * as v8 from 'node:v8';
 import type { KindlingConf } from '../conf/kindling-conf.js';
-import { deserializeError, JobCancelledError, JobFailedError, type SerializedError } from '../errors.js';
+import { deserializeError, JobCancelledError, JobFailedError, TaskFailedError, type JobCancelledBy, type SerializedError } from '../errors.js';
 import type { ListenerBus } from '../listener/listener-bus.js';
 import type { ShuffleDependency } from '../rdd/dependency.js';
 import type { RDD } from '../rdd/rdd.js';
@@ -23,6 +23,8 @@ import { preferredLocations } from './preferred-locations.js';
 import { stageEvent, taskEvent } from './scheduler-events.js';
 import { addResultBytes } from './result-size-limit.js';
 import type { ExecutorAddressBook } from '../cluster/executor-address-book.js';
+import { describeAbortReason, jobCancelledError, jobEndEvent, JOB_GROUP_PROPERTY, type JobOptions } from './job-options.js';
+import { SchedulableBuilder } from './schedulable-builder.js';
 
 /** What the DAG scheduler needs from the task scheduler. */
 export interface TaskSubmitter {
@@ -53,6 +55,8 @@ export class DAGScheduler implements TaskSchedulerListener {
   private resubmitTimer: NodeJS.Timeout | undefined;
   private readonly maxConsecutiveAttempts: number;
   private readonly maxResultBytes: number;
+  /** Why an executor was added (dynamic allocation's request), for onExecutorAdded. */
+  executorAddReason: ((executorId: string) => string | undefined) | undefined;
 
   constructor(
     private readonly conf: KindlingConf,
@@ -70,16 +74,41 @@ export class DAGScheduler implements TaskSchedulerListener {
   }
 
   /** Runs `spec` on `partitions` of `rdd`; resolves with one result per partition. */
-  runJob(rdd: RDD<unknown>, spec: ResultSpec, partitions: number[]): Promise<unknown[]> {
+  runJob(rdd: RDD<unknown>, spec: ResultSpec, partitions: number[], options: JobOptions = {}): Promise<unknown[]> {
     return new Promise((resolve, reject) => {
-      this.post(() => this.handleJobSubmitted(rdd, spec, partitions, resolve, reject));
+      this.post(() => this.handleJobSubmitted(rdd, spec, partitions, options, resolve, reject));
     });
   }
 
-  cancelAllJobs(reason: string): void {
+  /** Cancels every active job; `reason` completes "Job N cancelled because ...". */
+  cancelAllJobs(reason: string, cancelledBy: JobCancelledBy = 'cancelAllJobs'): void {
+    this.cancelWhere(() => true, `because ${reason}`, cancelledBy);
+  }
+
+  /** Cancels the active jobs of a job group (Spark's cancelJobGroup). */
+  cancelJobGroup(groupId: string, reason?: string): void {
+    const detail = `as part of cancelled job group ${groupId} (by kc.cancelJobGroup${reason ? `: ${reason}` : ''})`;
+    this.cancelWhere((job) => job.properties[JOB_GROUP_PROPERTY] === groupId, detail, 'cancelJobGroup');
+  }
+
+  /** Cancels one job; `detail` completes "Job N cancelled ..." and says who asked. */
+  cancelJob(jobId: number, cancelledBy: JobCancelledBy, detail: string, cause?: unknown): void {
+    this.cancelWhere((job) => job.jobId === jobId, detail, cancelledBy, cause);
+  }
+
+  private cancelWhere(match: (job: ActiveJob) => boolean, detail: string, cancelledBy: JobCancelledBy, cause?: unknown): void {
     this.post(() => {
-      for (const job of [...this.activeJobs.values()]) this.failJob(job, new JobCancelledError(`Job ${job.jobId} cancelled because ${reason}`));
+      for (const job of [...this.activeJobs.values()]) if (match(job)) this.failJob(job, jobCancelledError(job.jobId, job.properties, detail, cancelledBy, cause));
     });
+  }
+
+  /** Shuffles an active job still needs (dynamic allocation keeps the executors holding them). */
+  activeShuffleIds(): Set<number> {
+    const ids = new Set<number>();
+    for (const job of this.activeJobs.values()) {
+      for (const stage of this.graph.stagesOfJob(job.finalStage)) if (stage instanceof ShuffleMapStage) ids.add(stage.shuffleDep.shuffleId);
+    }
+    return ids;
   }
 
   stop(): void {
@@ -106,7 +135,8 @@ export class DAGScheduler implements TaskSchedulerListener {
   executorAdded(executorId: string, host: string, cores: number): void {
     this.post(() => {
       this.failedEpoch.delete(executorId);
-      this.bus.post('onExecutorAdded', { executorId, host, cores, time: Date.now() });
+      const reason = this.executorAddReason?.(executorId);
+      this.bus.post('onExecutorAdded', { executorId, host, cores, time: Date.now(), ...(reason ? { reason } : {}) });
     });
   }
 
@@ -145,16 +175,20 @@ export class DAGScheduler implements TaskSchedulerListener {
     rdd: RDD<unknown>,
     spec: ResultSpec,
     partitions: number[],
+    options: JobOptions,
     resolve: (r: unknown[]) => void,
     reject: (e: Error) => void,
   ): void {
     const jobId = this.nextJobId++;
+    const properties = options.properties ?? {};
+    const signal = options.signal;
     let finalStage: ResultStage;
     try {
+      if (signal?.aborted) throw jobCancelledError(jobId, properties, `before it started by its AbortSignal: ${describeAbortReason(signal)}`, 'signal', signal.reason);
       finalStage = this.graph.createResultStage(rdd, spec, partitions, jobId);
     } catch (e) {
-      this.bus.post('onJobStart', { jobId, stageIds: [], time: Date.now() });
-      this.bus.post('onJobEnd', { jobId, succeeded: false, error: (e as Error).message, time: Date.now() });
+      this.bus.post('onJobStart', { jobId, stageIds: [], properties, time: Date.now() });
+      this.bus.post('onJobEnd', jobEndEvent(jobId, e as Error));
       reject(e as Error);
       return;
     }
@@ -166,13 +200,19 @@ export class DAGScheduler implements TaskSchedulerListener {
       results: new Array(partitions.length),
       numFinished: 0,
       resultBytes: 0,
+      properties,
       resolve,
       reject,
     };
     finalStage.job = job;
     this.activeJobs.set(jobId, job);
+    if (signal) {
+      const onAbort = () => this.cancelJob(jobId, 'signal', `by its AbortSignal: ${describeAbortReason(signal)}`, signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      job.detach = () => signal.removeEventListener('abort', onAbort);
+    }
     const stageIds = this.graph.stagesOfJob(finalStage).map((s) => s.id).sort((a, b) => a - b);
-    this.bus.post('onJobStart', { jobId, stageIds, time: Date.now() });
+    this.bus.post('onJobStart', { jobId, stageIds, properties, time: Date.now() });
     if (partitions.length === 0) {
       this.finishJob(job);
       return;
@@ -182,7 +222,7 @@ export class DAGScheduler implements TaskSchedulerListener {
 
   private finishJob(job: ActiveJob): void {
     this.cleanupJob(job);
-    this.bus.post('onJobEnd', { jobId: job.jobId, succeeded: true, time: Date.now() });
+    this.bus.post('onJobEnd', jobEndEvent(job.jobId));
     job.resolve(job.results);
   }
 
@@ -200,12 +240,13 @@ export class DAGScheduler implements TaskSchedulerListener {
       }
     }
     this.cleanupJob(job);
-    this.bus.post('onJobEnd', { jobId: job.jobId, succeeded: false, error: error.message, time: Date.now() });
+    this.bus.post('onJobEnd', jobEndEvent(job.jobId, error));
     job.reject(error);
   }
 
   private cleanupJob(job: ActiveJob): void {
     this.activeJobs.delete(job.jobId);
+    job.detach?.();
     for (const stage of this.graph.stagesOfJob(job.finalStage)) stage.jobIds.delete(job.jobId);
     this.running.delete(job.finalStage);
     this.waiting.delete(job.finalStage);
@@ -241,6 +282,8 @@ export class DAGScheduler implements TaskSchedulerListener {
     // Exceptions from earlier attempts (maybe of an earlier job) cannot explain this attempt's abort.
     this.lastTaskError.delete(stage.id);
     this.running.add(stage);
+    const properties = this.activeJobs.get(jobId)?.properties ?? {};
+    stage.schedulingPool = SchedulableBuilder.poolName(properties);
     if (stage instanceof ShuffleMapStage) this.tracker.registerShuffle(stage.shuffleDep.shuffleId, stage.numTasks);
     this.bus.post('onStageSubmitted', stageEvent(stage));
 
@@ -277,7 +320,7 @@ export class DAGScheduler implements TaskSchedulerListener {
     }
     stage.pendingPartitions.clear();
     for (const t of tasks) stage.pendingPartitions.add(t.partition);
-    this.taskScheduler.submitTasks({ stageId: stage.id, stageAttemptId: attemptId, priority: jobId, tasks, binaryId });
+    this.taskScheduler.submitTasks({ stageId: stage.id, stageAttemptId: attemptId, priority: jobId, tasks, binaryId, properties });
   }
 
   private markStageFinished(stage: Stage, failureReason?: string): void {
@@ -339,7 +382,8 @@ export class DAGScheduler implements TaskSchedulerListener {
 
   private handleSuccess(stage: Stage, task: Task, result: DirectTaskResult, info: TaskInfo): void {
     for (const u of result.blockUpdates) this.blocks.update(info.executorId, info.host, u);
-    this.accumulators.merge(stage.id, task.partition, result.accumulatorUpdates);
+    // A task that finished after its job was cancelled or failed leaves no accumulator updates.
+    if (this.activeJobFor(stage) !== undefined) this.accumulators.merge(stage.id, task.partition, result.accumulatorUpdates);
     if (stage instanceof ResultStage) {
       const job = stage.job;
       if (!job || job.finished[task.outputId]) return;

@@ -16,8 +16,11 @@ export interface SchedulerBackend {
   applicationId(): string;
   /** Ask for a new total number of executors (dynamic allocation). Resolves true if accepted. */
   requestTotalExecutors(total: number): Promise<boolean>;
-  /** Kill these executors. Resolves true if the request was accepted. */
-  killExecutors(executorIds: string[]): Promise<boolean>;
+  /**
+   * Kill these executors. Resolves true if the request was accepted. `reason` (e.g. "idle for
+   * 60 s") should appear in the executor-removed event.
+   */
+  killExecutors(executorIds: string[], reason?: string): Promise<boolean>;
   /** Drop every cached block of an RDD on all executors (unpersist). */
   removeRdd?(rddId: number): Promise<void>;
   /** Drop a broadcast variable's copies on all executors. */

@@ -13,6 +13,7 @@ export function stageEvent(stage: Stage): StageEvent {
     numTasks: stage.numTasks,
     parentIds: stage.parents.map((p) => p.id),
     rddInfos: rddInfos(stage.rdd),
+    pool: stage.schedulingPool,
   };
 }
 

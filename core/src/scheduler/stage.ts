@@ -12,6 +12,8 @@ export abstract class Stage {
   readonly failedAttemptIds = new Set<number>();
   nextAttemptId = 0;
   latestAttemptId = -1;
+  /** The pool of the job that submitted the latest attempt (listener events carry it). */
+  schedulingPool = 'default';
 
   constructor(
     readonly id: number,
@@ -90,6 +92,10 @@ export interface ActiveJob {
   numFinished: number;
   /** Serialized bytes of the results received so far (Spark's maxResultSize accounting). */
   resultBytes: number;
+  /** The local properties the job was submitted with (pool, job group, description). */
+  readonly properties: Readonly<Record<string, string>>;
+  /** Removes the job's AbortSignal listener. */
+  detach?: () => void;
   resolve(results: unknown[]): void;
   reject(error: Error): void;
 }

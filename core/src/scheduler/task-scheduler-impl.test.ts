@@ -268,4 +268,24 @@ describe('TaskSchedulerImpl', () => {
       expect(queue.every((t) => t.executorId === `exec${t.index % 4}`)).to.equal(true);
     });
   });
+  it('cancelTasks kills running attempts without relaunching them when the backend frees the slot at once', () => {
+    const { sched, backend } = setup({ executors: [['exec1', 'host1', 2]] });
+    sched.submitTasks(makeTaskSet({ stageId: 0, prefs: noPrefs(4) }));
+    const launched = sched.resourceOffers([offer('exec1', 'host1', 2)]);
+    expect(launched).to.have.length(2);
+    const relaunched: TaskDescription[] = [];
+    // Like the local backend: KILLED arrives inside killTask, and the freed slot is offered again.
+    backend.killTask = (taskId, executorId, interruptThread, reason) => {
+      backend.killed.push({ taskId, executorId, interruptThread, reason });
+      sched.statusUpdate(taskId, { state: 'KILLED', reason: { kind: 'killed', reason } });
+      relaunched.push(...sched.resourceOffers([offer('exec1', 'host1', 1)], false));
+    };
+    sched.cancelTasks(0, 'job 0 cancelled');
+    expect(backend.killed.map((k) => [k.taskId, k.reason])).to.deep.equal([
+      [launched[0]!.taskId, 'Stage cancelled: job 0 cancelled'],
+      [launched[1]!.taskId, 'Stage cancelled: job 0 cancelled'],
+    ]);
+    expect(relaunched).to.deep.equal([]);
+    expect(sched.taskSetManagerForAttempt(0, 0)).to.equal(undefined);
+  });
 });

@@ -1,8 +1,8 @@
 /*
- * Kindling's task scheduler, as Spark's TaskSchedulerImpl with a single FIFO pool.
+ * Kindling's task scheduler, as Spark's TaskSchedulerImpl, with FIFO or FAIR pools.
  *
  * Not implemented (out of scope): speculative execution, exclude-on-failure ("blacklisting"),
- * barrier task sets, FAIR pools / fairscheduler.xml, rack locality,
+ * barrier task sets, rack locality,
  * resource profiles and custom resources. Results arrive decoded in statusUpdate, so there is no
  * result-getter pool.
  */
@@ -19,12 +19,18 @@ import { TaskSetManager, type TaskSetManagerScheduler } from './task-set-manager
 import type { TaskSet } from './task-set.js';
 import type { TaskStatusUpdate } from './task-status-update.js';
 import type { WorkerOffer } from './worker-offer.js';
+import type { PoolAllocation } from './pool-allocations.js';
+import { schedulingModeOf } from './pool-allocations.js';
+import type { Pool } from './pool.js';
+import { SchedulableBuilder } from './schedulable-builder.js';
 
 export interface TaskSchedulerOptions {
   /** kindling.task.maxFailures for clusters (4); 1 for local[N], F for local[N,F]. */
   maxTaskFailures: number;
   isLocal: boolean;
   clock?: Clock;
+  /** FAIR pools from kindling.scheduler.allocation.file (see loadPoolAllocations); FIFO ignores them. */
+  pools?: readonly PoolAllocation[];
 }
 
 export class TaskSchedulerImpl implements TaskSchedulerPort {
@@ -36,8 +42,10 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
   private listener?: TaskSchedulerListener;
   private nextTaskId = 0;
   private stopped = false;
-  /** Every live manager (zombies too, until their tasks end) in FIFO order; kept sorted on insert. */
-  private readonly queue: TaskSetManager[] = [];
+  /** Every live manager (zombies too, until their tasks end), in submission order. */
+  private readonly managers = new Set<TaskSetManager>();
+  private readonly poolOf = new Map<TaskSetManager, Pool>();
+  private readonly builder: SchedulableBuilder;
   /** Set by error(): no task set can run any more, so new ones are aborted at once instead of waiting. */
   private fatalError: string | undefined;
   private hasLaunchedTask = false;
@@ -67,6 +75,7 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
     this.clock = options.clock ?? new SystemClock();
     this.taskCpus = conf.getInt('kindling.task.cpus', 1);
     if (this.taskCpus < 1) throw new ConfigError(`kindling.task.cpus must be at least 1, got ${this.taskCpus}`);
+    this.builder = new SchedulableBuilder(schedulingModeOf(conf), options.pools);
     const self = this;
     this.managerView = {
       get listener() {
@@ -99,7 +108,8 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
     let attempts = this.taskSetsByStageIdAndAttempt.get(taskSet.stageId);
     if (attempts === undefined) this.taskSetsByStageIdAndAttempt.set(taskSet.stageId, (attempts = new Map()));
     attempts.set(taskSet.stageAttemptId, manager);
-    this.queue.splice(this.insertionPoint(manager), 0, manager);
+    this.managers.add(manager);
+    this.poolOf.set(manager, this.builder.addTaskSetManager(manager, taskSet.properties));
     if (manager.numTasks === 0) manager.markZombie();
     if (this.fatalError !== undefined) {
       manager.abort(this.fatalError);
@@ -136,15 +146,17 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
     const attempts = this.taskSetsByStageIdAndAttempt.get(stageId);
     if (attempts === undefined) return;
     const managers = [...attempts.values()];
-    for (const manager of managers) {
+    // Zombies first, so a slot a kill frees (local backends report KILLED at once) cannot relaunch
+    // the killed index. Not abort(): the caller (the DAG scheduler) already knows.
+    const running = managers.map((manager) => ({ manager, tids: manager.runningTaskIds() }));
+    for (const manager of managers) manager.markZombie();
+    for (const { manager, tids } of running) {
       const interrupt = manager.taskSet.properties?.['kindling.job.interruptOnCancel'] === 'true';
-      for (const tid of manager.runningTaskIds()) {
+      for (const tid of tids) {
         const execId = this.taskIdToExecutorId.get(tid);
         if (execId !== undefined) this.requireBackend().killTask(tid, execId, interrupt, `Stage cancelled: ${reason}`);
       }
     }
-    // Not abort(): the caller (the DAG scheduler) already knows, so no taskSetFailed re-entry.
-    for (const manager of managers) manager.markZombie();
   }
 
   /**
@@ -153,7 +165,7 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
    */
   error(message: string): void {
     this.fatalError = message;
-    for (const manager of this.queue.slice()) if (!manager.isZombie) manager.abort(message);
+    for (const manager of [...this.managers]) if (!manager.isZombie) manager.abort(message);
   }
 
   /** Aborts the task set of a launched task; used when a backend cannot send the task. */
@@ -177,14 +189,14 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
         newExecAvail = true;
       }
     }
-    if (newExecAvail) for (const manager of this.queue) manager.executorAdded();
-    if (this.queue.length === 0) return [];
+    if (newExecAvail) for (const manager of this.managers) manager.executorAdded();
+    if (this.managers.size === 0) return [];
     // Shuffle to spread load across executors.
     const shuffled = offers.length > 1 ? shuffle(offers.slice()) : offers;
     const availableCpus = shuffled.map((o) => o.cores);
     const launched: TaskDescription[] = [];
-    // A snapshot: listener callbacks may submit or cancel task sets while we iterate.
-    for (const manager of this.queue.slice()) {
+    // Sorted once per round, as in Spark; a snapshot, since listener callbacks may submit or cancel task sets.
+    for (const manager of this.builder.rootPool.getSortedTaskSetQueue()) {
       if (!manager.isSchedulable()) continue;
       let launchedAny = false;
       let noDelayRejects = true;
@@ -227,7 +239,7 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
   executorAdded(executorId: string, host: string, cores: number): void {
     if (!this.executorIdToHost.has(executorId)) {
       this.registerExecutor(executorId, host);
-      for (const manager of this.queue) manager.executorAdded();
+      for (const manager of this.managers) manager.executorAdded();
     }
     if (this.listener !== undefined && !this.announcedExecutors.has(executorId)) {
       this.announcedExecutors.add(executorId);
@@ -246,7 +258,7 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
     const onHost = this.hostToExecutors.get(host);
     onHost?.delete(executorId);
     if (onHost?.size === 0) this.hostToExecutors.delete(host);
-    for (const manager of this.queue.slice()) manager.executorLost(executorId, host, reason);
+    for (const manager of [...this.managers]) manager.executorLost(executorId, host, reason);
     this.listener?.executorLost(executorId, host, reason);
     this.backend?.reviveOffers();
   }
@@ -261,6 +273,16 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
 
   hasRunningTasksOn(executorId: string): boolean {
     return (this.executorIdToRunningTaskIds.get(executorId)?.size ?? 0) > 0;
+  }
+
+  /** FIFO or FAIR, from kindling.scheduler.mode. */
+  get schedulingMode(): 'FIFO' | 'FAIR' {
+    return this.builder.mode;
+  }
+
+  /** The root of the pool tree (tests and status reports read running-task counts from it). */
+  get rootPool(): Pool {
+    return this.builder.rootPool;
   }
 
   defaultParallelism(): number {
@@ -279,7 +301,9 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
   stop(): void {
     this.stopped = true;
     this.launchedAnyTask();
-    this.queue.length = 0;
+    for (const manager of this.managers) this.poolOf.get(manager)?.remove(manager);
+    this.managers.clear();
+    this.poolOf.clear();
     this.taskSetsByStageIdAndAttempt.clear();
     this.taskIdToTaskSetManager.clear();
     this.taskIdToExecutorId.clear();
@@ -339,23 +363,10 @@ export class TaskSchedulerImpl implements TaskSchedulerPort {
       attempts.delete(stageAttemptId);
       if (attempts.size === 0) this.taskSetsByStageIdAndAttempt.delete(stageId);
     }
-    const i = this.queue.indexOf(manager);
-    if (i >= 0) this.queue.splice(i, 1);
+    this.managers.delete(manager);
+    this.poolOf.get(manager)?.remove(manager);
+    this.poolOf.delete(manager);
     this.noRejectsSinceLastReset.delete(manager);
-  }
-
-  /** FIFO: lower priority (job id) first, then lower stage id; equal keys keep submission order. */
-  private insertionPoint(manager: TaskSetManager): number {
-    const { priority, stageId } = manager.taskSet;
-    let lo = 0;
-    let hi = this.queue.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const other = this.queue[mid]!.taskSet;
-      if (other.priority < priority || (other.priority === priority && other.stageId <= stageId)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   private requireBackend(): SchedulerBackend {

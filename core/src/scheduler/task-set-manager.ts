@@ -9,6 +9,8 @@ import { TaskLocality, localityName } from './task-locality.js';
 import type { DirectTaskResult } from './task-result.js';
 import type { TaskSchedulerListener } from './task-scheduler-listener.js';
 import { taskSetId, type TaskSet } from './task-set.js';
+import type { Schedulable } from './schedulable.js';
+import type { Pool } from './pool.js';
 import type { Task } from './task.js';
 
 /*
@@ -37,9 +39,15 @@ export interface ResourceOfferResult {
 const NOTHING: ResourceOfferResult = Object.freeze({ rejectedDueToDelay: false });
 const REJECTED: ResourceOfferResult = Object.freeze({ rejectedDueToDelay: true });
 
-export class TaskSetManager {
+export class TaskSetManager implements Schedulable {
   /** "<stageId>.<stageAttemptId>" */
   readonly id: string;
+  /** Schedulable: a task set competes in its pool with weight 1 and no minimum share, as in Spark. */
+  readonly weight = 1;
+  readonly minShare = 0;
+  readonly name: string;
+  /** The pool holding it; told of every launch and end so pools' running counts stay current. */
+  parent: Pool | undefined;
   readonly numTasks: number;
   private readonly tasks: readonly Task[];
   private readonly isShuffleMapTasks: boolean;
@@ -70,6 +78,7 @@ export class TaskSetManager {
     conf: KindlingConf,
   ) {
     this.id = taskSetId(taskSet);
+    this.name = `TaskSet_${this.id}`;
     this.tasks = taskSet.tasks;
     const n = (this.numTasks = taskSet.tasks.length);
     this.isShuffleMapTasks = n > 0 && taskSet.tasks[0]!.kind === 'shuffle-map';
@@ -91,6 +100,12 @@ export class TaskSetManager {
     if (n === 0) this.zombie = true;
   }
 
+  get priority(): number {
+    return this.taskSet.priority;
+  }
+  get stageId(): number {
+    return this.taskSet.stageId;
+  }
   get isZombie(): boolean {
     return this.zombie;
   }
@@ -183,7 +198,7 @@ export class TaskSetManager {
       return;
     }
     this.markFinished(info, 'FINISHED');
-    this.running.delete(taskId);
+    if (this.running.delete(taskId)) this.parent?.adjustRunningTasks(-1);
     this.copiesRunning[index]!--;
     // Other attempts of this index are now useless.
     for (const attempt of this.taskAttempts[index] ?? []) {
@@ -204,7 +219,7 @@ export class TaskSetManager {
   handleFailedTask(taskId: number, state: 'FAILED' | 'KILLED' | 'LOST', reason: TaskEndReason): void {
     const info = this.taskInfos.get(taskId);
     if (info === undefined || isFinished(info)) return;
-    this.running.delete(taskId);
+    if (this.running.delete(taskId)) this.parent?.adjustRunningTasks(-1);
     this.markFinished(info, state === 'KILLED' ? 'KILLED' : 'FAILED');
     const index = info.index;
     this.copiesRunning[index]!--;
@@ -364,6 +379,7 @@ export class TaskSetManager {
     attempts.push(info);
     this.taskInfos.set(taskId, info);
     this.running.add(taskId);
+    this.parent?.adjustRunningTasks(1);
     return {
       taskId,
       attemptNumber,

@@ -48,7 +48,7 @@ const task = (stageId: number, successful = true): TaskEvent => ({
   successful,
   durationMs: 1,
 });
-const stage = (stageId: number, numTasks: number) => ({ stageId, attemptId: 0, name: `s${stageId}`, numTasks, parentIds: [] });
+const stage = (stageId: number, numTasks: number) => ({ stageId, attemptId: 0, name: `s${stageId}`, numTasks, parentIds: [], pool: 'default' });
 
 describe('ui/ConsoleProgressBar', () => {
   it("renders Spark's layout", () => {
