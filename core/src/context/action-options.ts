@@ -30,6 +30,26 @@ export function withActionOptions<T>(options: ActionOptions | undefined, action:
   return storage.run({ signal: combined }, action);
 }
 
+/**
+ * toLocalIterator's form: the generator's body runs inside each next(), so every next() runs
+ * with the options in scope, and each partition's job sees the signal.
+ */
+export async function* withIteratorOptions<T>(options: ActionOptions | undefined, inner: AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
+  if (options === undefined) {
+    yield* inner;
+    return;
+  }
+  try {
+    for (;;) {
+      const next = await withActionOptions(options, () => inner.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await inner.return(undefined);
+  }
+}
+
 /** The signal of the action running in this async context, if any. */
 export function currentActionSignal(): AbortSignal | undefined {
   return storage.getStore()?.signal;

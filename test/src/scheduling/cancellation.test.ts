@@ -87,6 +87,44 @@ for (const master of ['local[2]', 'local-cluster[2,1,512]']) {
       expect(await rdd.take(2, { signal: new AbortController().signal })).to.deep.equal([1, 2]);
     });
 
+    it('the RDD API parity actions take the AbortSignal too (numeric, sampling, tree, lookup, toLocalIterator)', async () => {
+      const aborted = { signal: AbortSignal.abort(new Error('stop')) };
+      const nums = kc.parallelize([1, 2, 3, 4], 2);
+      const pairs = kc.parallelize([['a', 1], ['b', 2]] as [string, number][], 2);
+      const attempts: Array<Promise<unknown>> = [
+        nums.isEmpty(aborted),
+        nums.max(undefined, undefined, aborted),
+        nums.sum(aborted),
+        nums.stats(aborted),
+        nums.mean(aborted),
+        nums.histogram(2, aborted),
+        nums.histogram([0, 2, 4], false, aborted),
+        nums.takeSample(false, 2, 1, aborted),
+        nums.treeReduce((a: number, b: number) => a + b, 2, undefined, aborted),
+        nums.countApproxDistinct(0.05, aborted),
+        pairs.collectAsMap(aborted),
+        pairs.lookup('a', aborted),
+        pairs.reduceByKeyLocally((a: number, b: number) => a + b, undefined, aborted),
+      ];
+      for (const err of await Promise.all(attempts.map(rejection))) expect(err).to.be.instanceOf(JobCancelledError);
+      // With a live signal they run as before.
+      expect(await nums.sum({ signal: new AbortController().signal })).to.equal(10);
+      expect(await nums.histogram([0, 2, 4], false, { signal: new AbortController().signal })).to.deep.equal([1, 3]);
+
+      // toLocalIterator runs one job per partition: aborting between partitions stops the next job.
+      const controller = new AbortController();
+      const seen: number[] = [];
+      const iterate = (async () => {
+        for await (const x of nums.toLocalIterator({ signal: controller.signal })) {
+          seen.push(x);
+          if (seen.length === 2) controller.abort('enough');
+        }
+      })();
+      const err = await rejection(iterate);
+      expect(err).to.be.instanceOf(JobCancelledError);
+      expect(seen).to.deep.equal([1, 2]);
+    });
+
     it('cancelAllJobs cancels every active job and says so', async () => {
       const r = record(kc);
       const jobs = [1, 2].map(() => rejection(kc.parallelize([1], 1).map(sleepingIdentity, { ms: 120_000 }).count()));
