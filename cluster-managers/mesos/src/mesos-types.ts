@@ -79,9 +79,14 @@ export interface TaskStatus {
   uuid?: string;
 }
 
+/** A SECRET variable's value is resolved by the agent and not shown by the master's endpoints. */
+export type EnvironmentVariable =
+  | { name: string; type?: 'VALUE'; value: string }
+  | { name: string; type: 'SECRET'; secret: { type: 'VALUE'; value: { data: string } } };
+
 export interface CommandInfo {
   uris?: { value: string; executable?: boolean; extract?: boolean; cache?: boolean; output_file?: string }[];
-  environment?: { variables: { name: string; type?: 'VALUE'; value: string }[] };
+  environment?: { variables: EnvironmentVariable[] };
   shell?: boolean;
   value?: string;
   arguments?: string[];

@@ -162,6 +162,11 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     this.removeExecutor(executorId, executorExitReason(exit, this.killedByDriver.has(executorId) || this.stopping));
   }
 
+  /** Called by the launcher when its cluster reports an executor gone, with the cluster's reason (a Mesos task state). */
+  executorLost(executorId: string, reason: ExecutorLossReason): void {
+    this.removeExecutor(executorId, reason);
+  }
+
   // ---- connections ----
 
   private accept(conn: RpcConnectionLike): void {

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { KindlingContext } from '@kindling/core';
+import { MesosMasterSimulator, SimulatedCluster } from './simulator/index.js';
+
+describe('Mesos adapter end to end against the simulated master (real executor processes)', function () {
+  this.timeout(120_000);
+  let cluster: SimulatedCluster;
+  let master: MesosMasterSimulator;
+
+  beforeEach(async () => {
+    cluster = new SimulatedCluster({
+      agents: [
+        { cpus: 2, memMb: 4096 },
+        { cpus: 2, memMb: 4096 },
+      ],
+      statusRetryMs: { initial: 1000, max: 5000 },
+    });
+    master = await MesosMasterSimulator.start({ cluster, heartbeatIntervalMs: 1000, allocationIntervalMs: 100, fragmentSeed: 7 });
+  });
+  afterEach(async () => {
+    await master.stop();
+    await cluster.stop();
+  });
+
+  for (const contentType of ['application/json', 'application/x-protobuf']) {
+    it(`word count, ${contentType}`, async () => {
+      const kc = await KindlingContext.create({
+        master: master.url,
+        appName: 'wordcount-mesos',
+        conf: {
+          'kindling.mesos.contentType': contentType,
+          'kindling.executor.cores': '1',
+          'kindling.cores.max': '2',
+          'kindling.executor.memory': '256m',
+        },
+      });
+      try {
+        const deadline = Date.now() + 30_000;
+        while (kc.executorInfos().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        expect(kc.executorInfos()).to.have.length(2);
+        const counts = await kc
+          .parallelize(['a b', 'b c', 'c a b', 'é 日本 é'], 4)
+          .flatMap((l) => l.split(' '))
+          .map((w) => [w, 1] as [string, number])
+          .reduceByKey((a, b) => a + b)
+          .collect();
+        expect(Object.fromEntries(counts)).to.deep.equal({ a: 2, b: 3, c: 2, é: 2, 日本: 1 });
+      } finally {
+        await kc.stop();
+      }
+      // Everything went through the protocol: one SUBSCRIBE, ACCEPTs, ACKs, KILL, TEARDOWN.
+      const types = master.calls.map((c) => c.type);
+      expect(types[0]).to.equal('SUBSCRIBE');
+      expect(types).to.include.members(['ACCEPT', 'ACKNOWLEDGE', 'SUPPRESS', 'TEARDOWN']);
+      expect(cluster.tasks.size).to.equal(2);
+      expect([...cluster.tasks.values()].map((t) => t.state)).to.satisfy((s: string[]) => s.every((x) => x === 'TASK_FINISHED' || x === 'TASK_KILLED'));
+    });
+  }
+});
