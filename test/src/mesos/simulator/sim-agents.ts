@@ -22,6 +22,8 @@ export interface AgentSpec {
   diskMb?: number;
   ports?: [number, number];
   attributes?: Attribute[];
+  /** Every command fails here at once (exit 127), as on a machine without Node. */
+  broken?: boolean;
 }
 
 export interface SimAgent {
@@ -29,6 +31,7 @@ export interface SimAgent {
   hostname: string;
   total: Amounts;
   attributes: Attribute[];
+  broken: boolean;
 }
 
 export interface SimTask {
@@ -87,6 +90,7 @@ export class SimulatedCluster {
         hostname: a.hostname ?? 'localhost',
         total: amountsOf([...resources, { name: 'ports', type: 'RANGES', ranges: { range: [{ begin: lo, end: hi }] } }]),
         attributes: a.attributes ?? [],
+        broken: a.broken ?? false,
       });
     });
   }
@@ -203,7 +207,7 @@ export class SimulatedCluster {
   }
 
   private async run(task: SimTask): Promise<void> {
-    const command = task.info.command as CommandInfo;
+    let command = task.info.command as CommandInfo;
     try {
       for (const uri of command.uris ?? []) await fetchUri(uri, task.sandbox);
     } catch (e) {
@@ -224,6 +228,7 @@ export class SimulatedCluster {
     }
     const out = fs.openSync(path.join(task.sandbox, 'stdout'), 'a');
     const err = fs.openSync(path.join(task.sandbox, 'stderr'), 'a');
+    if (this.agents.get(task.agentId)?.broken) command = { ...command, shell: true, value: 'echo "sh: node: not found" >&2; exit 127' };
     const argv = command.shell === false ? [command.value!, (command.arguments ?? []).slice(1)] : ['/bin/sh', ['-c', command.value ?? '']];
     const child = spawn(argv[0] as string, argv[1] as string[], { cwd: task.sandbox, env, stdio: ['ignore', out, err] });
     fs.closeSync(out);
