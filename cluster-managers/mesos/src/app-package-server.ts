@@ -11,51 +11,47 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AppPackage, BackendContext, KindlingConf } from '@kindling/core/cluster-manager';
+import type { AppPackage, KindlingConf } from '@kindling/core/cluster-manager';
 
 export class AppPackageServer {
   private server: http.Server | undefined;
   private pkg: AppPackage | undefined;
   private urlPath = '';
+  private started: Promise<string> | undefined;
+  private stopped = false;
 
   constructor(
-    private readonly context: Pick<BackendContext, 'appPackage'>,
+    private readonly appPackage: () => Promise<AppPackage>,
     private readonly conf: KindlingConf,
   ) {}
 
-  /** Builds (or reuses) the package and starts serving it; without a package, serves nothing. */
-  async start(): Promise<void> {
-    try {
-      this.pkg = await this.context.appPackage();
-    } catch (e) {
-      // This Kindling builds no packages: executors use the installation they find on the agent.
-      if (/not built by this version/i.test((e as Error).message)) return;
-      throw e;
-    }
+  /** The fetcher URI of the package: built (or reused from the cache) and served on first call. */
+  uri(): Promise<string> {
+    this.started ??= this.start();
+    return this.started;
+  }
+
+  private async start(): Promise<string> {
+    const pkg = await this.appPackage();
+    if (this.stopped) throw new Error('the application package server is stopped');
+    this.pkg = pkg;
     const authenticate = this.conf.getBoolean('kindling.authenticate', false);
     const token = authenticate ? `${crypto.randomBytes(32).toString('hex')}/` : '';
-    this.urlPath = `/app/${token}${this.pkg.hash}.tgz`;
+    this.urlPath = `/app/${token}${pkg.hash}.tgz`;
     const server = http.createServer((req, res) => this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.conf.getInt('kindling.mesos.appPackage.port', 0), this.conf.get('kindling.driver.bindAddress', '127.0.0.1'), resolve);
     });
     this.server = server;
-  }
-
-  /** The fetcher URIs executors need (empty when there is no package). */
-  uris(): string[] {
-    if (!this.server || !this.pkg) return [];
-    const { port } = this.server.address() as AddressInfo;
+    const { port } = server.address() as AddressInfo;
     const host = this.conf.get('kindling.driver.host', '127.0.0.1');
-    return [`http://${host.includes(':') ? `[${host}]` : host}:${port}${this.urlPath}`];
-  }
-
-  get appPackage(): AppPackage | undefined {
-    return this.pkg;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}${this.urlPath}`;
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    await this.started?.catch(() => undefined);
     const server = this.server;
     this.server = undefined;
     if (!server) return;

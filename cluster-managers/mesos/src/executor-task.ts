@@ -19,6 +19,12 @@ export interface ExecutorTaskOptions {
   secret?: string;
   /** Fetched into the sandbox before the command runs (the app package, kindling.mesos.uris). */
   uris: string[];
+  /** The app package is among the URIs: the fetcher unpacks it into the sandbox, the executor runs from there. */
+  packaged: boolean;
+  /** kindling.executor.node: the Node binary on the agents. */
+  node: string;
+  /** kindling.executorEnv.*. */
+  env: Record<string, string>;
 }
 
 const SANDBOX = '\u0000sandbox\u0000';
@@ -33,10 +39,13 @@ export function executorTask(o: ExecutorTaskOptions): TaskInfo {
     workDir: SANDBOX,
     memoryMiB: o.memoryMiB,
     nodeOptions: inheritedNodeOptions(),
+    node: o.node,
+    // The sandbox is the unpacked package's root; the executor runs the Kindling inside it.
+    appSource: o.packaged ? { kind: 'unpacked', appRoot: SANDBOX } : undefined,
   });
   // `exec` so the executor is the task's process (signals and exit status reach Mesos directly).
-  const line = ['exec', command, ...args].map((a) => (a === SANDBOX ? '"${MESOS_SANDBOX:-$PWD}"' : shellQuote(a))).join(' ');
-  const variables: EnvironmentVariable[] = [];
+  const line = ['exec', command, ...args].map(withSandbox).join(' ');
+  const variables: EnvironmentVariable[] = Object.entries(o.env).map(([name, value]) => ({ name, value }));
   if (o.secret) {
     variables.push({
       name: 'KINDLING_AUTH_SECRET',
@@ -47,7 +56,8 @@ export function executorTask(o: ExecutorTaskOptions): TaskInfo {
   const info: CommandInfo = {
     shell: true,
     value: line,
-    uris: o.uris.map((value) => ({ value, extract: true, cache: false })),
+    // The package URI names its content hash, so the agents' fetcher cache can keep it safely.
+    uris: o.uris.map((value) => ({ value, extract: true, cache: true })),
   };
   if (variables.length) info.environment = { variables };
   return {
@@ -58,6 +68,14 @@ export function executorTask(o: ExecutorTaskOptions): TaskInfo {
     command: info,
     labels: { labels: [{ key: 'kindling.app.id', value: o.appId }] },
   };
+}
+
+/** Quotes an argument, with the sandbox placeholder turned into the agent's $MESOS_SANDBOX. */
+function withSandbox(arg: string): string {
+  return arg
+    .split(SANDBOX)
+    .map((part) => (part ? shellQuote(part) : ''))
+    .join('"${MESOS_SANDBOX:-$PWD}"');
 }
 
 /** POSIX single-quoting: safe for any byte except NUL. */

@@ -2,6 +2,8 @@ import { injectable } from 'inversify';
 import {
   ClusterManagerError,
   CoarseGrainedSchedulerBackend,
+  executorEnvFromConf,
+  executorNodeFromConf,
   rpcSettings,
   type BackendContext,
   type ClusterManager,
@@ -62,7 +64,7 @@ export class MesosClusterManager implements ClusterManager {
       await client.stop();
       throw new ClusterManagerError(`Cannot register with the Mesos master at ${masterUrl}: ${(e as Error).message}`, { cause: e });
     }
-    const packageServer = new AppPackageServer(context, conf);
+    const packageServer = new AppPackageServer(() => context.appPackage(), conf);
     const secret = rpcSettings(conf).secret;
     const backend: CoarseGrainedSchedulerBackend = new CoarseGrainedSchedulerBackend(
       context,
@@ -74,7 +76,9 @@ export class MesosClusterManager implements ClusterManager {
             driverUrl,
             appId: frameworkId,
             secret,
-            uris: () => [...packageServer.uris(), ...settings.extraUris],
+            packageUri: () => packageServer.uri(),
+            node: executorNodeFromConf(conf),
+            env: executorEnvFromConf(conf),
             log: warn,
             debug,
           },
@@ -91,7 +95,6 @@ export class MesosClusterManager implements ClusterManager {
       },
     );
     client.on('fatal', (e) => backend.applicationFailed(`Mesos: ${e.message}`));
-    await packageServer.start();
     return backend;
   }
 }

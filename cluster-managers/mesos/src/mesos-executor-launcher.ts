@@ -37,8 +37,11 @@ export interface MesosLauncherOptions {
   driverUrl: string;
   appId: string;
   secret?: string;
-  /** URIs the fetcher downloads into each sandbox (the app package, kindling.mesos.uris). */
-  uris: () => string[];
+  /** The app package's URI, once served (resolves before the first launch). */
+  packageUri: () => Promise<string>;
+  /** kindling.executor.node and kindling.executorEnv.*. */
+  node: string;
+  env: Record<string, string>;
   /** Warnings worth a user's attention. */
   log: (message: string) => void;
   /** Routine progress (launches, declines). */
@@ -156,7 +159,16 @@ export class MesosExecutorLauncher implements ExecutorLauncher {
       agentFailures: this.agentFailures,
       stopping: this.stopping,
     });
-    const uris = plan.launches.length ? this.options.uris() : [];
+    let uris: string[] = [];
+    if (plan.launches.length) {
+      try {
+        uris = [await this.options.packageUri(), ...this.options.settings.extraUris];
+      } catch (e) {
+        this.backend.applicationFailed(`Cannot ship the application package to Mesos executors: ${(e as Error).message}`);
+        plan.declines.push(...plan.launches.map((l) => ({ offer: l.offer, refuseSeconds: undefined, why: 'no package' })));
+        plan.launches = [];
+      }
+    }
     for (const { offer, executors } of plan.launches) {
       const taskInfos = executors.map(({ cores, resources }) => {
         const id = String(this.nextId++); // the Mesos task id is the executor id, never reused
@@ -171,6 +183,9 @@ export class MesosExecutorLauncher implements ExecutorLauncher {
           memoryMiB: this.options.settings.executorMemoryMiB,
           secret: this.options.secret,
           uris,
+          packaged: true,
+          node: this.options.node,
+          env: this.options.env,
         });
       });
       this.options.debug(`launching executor(s) ${taskInfos.map((t) => t.task_id.value).join(', ')} on ${offer.hostname} (offer ${offer.id.value})`);

@@ -16,6 +16,7 @@ conformanceSuite({
     'kindling.executor.cores': '1',
     'kindling.cores.max': '2',
     'kindling.executor.memory': '256m',
+    'kindling.executor.node': process.execPath,
     'kindling.mesos.rejectOfferDuration': '120s',
   },
   expectedExecutors: 2,

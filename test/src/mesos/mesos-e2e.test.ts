@@ -32,6 +32,7 @@ describe('Mesos adapter end to end against the simulated master (real executor p
           'kindling.executor.cores': '1',
           'kindling.cores.max': '2',
           'kindling.executor.memory': '256m',
+    'kindling.executor.node': process.execPath,
         },
       });
       try {

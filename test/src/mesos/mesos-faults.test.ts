@@ -4,7 +4,8 @@ import { executorPid } from '../helpers/executor-processes.js';
 import { startZooKeeper, zooKeeperAvailable, ZOOKEEPER_UNAVAILABLE_REASON } from '../helpers/zookeeper-server.test-helper.js';
 import { MesosMasterSimulator, SimulatedCluster, type AgentSpec } from './simulator/index.js';
 
-const CONF = { 'kindling.executor.cores': '1', 'kindling.cores.max': '2', 'kindling.executor.memory': '256m' };
+const CONF = { 'kindling.executor.cores': '1', 'kindling.cores.max': '2', 'kindling.executor.memory': '256m',
+    'kindling.executor.node': process.execPath };
 
 /** A job whose 16 tasks take ~250 ms each: long enough to break something while it runs. */
 async function slowSum(kc: KindlingContext): Promise<number> {

@@ -6,7 +6,7 @@
  * each carries a fresh 16-byte uuid, and it is resent with backoff until acknowledged.
  * Agents outlive masters, so a leader switch keeps executors running.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import http from 'node:http';
@@ -206,10 +206,25 @@ export class SimulatedCluster {
     task.retryTimer.unref();
   }
 
+  private async fetch(uri: NonNullable<CommandInfo['uris']>[number], sandbox: string): Promise<void> {
+    if (!uri.cache) return fetchUri(uri, sandbox);
+    // Keyed by the URI's path, not host:port: the drivers of one test run serve the same
+    // content-hashed package from different ports.
+    const key = new URL(uri.value, 'file:///').pathname;
+    let cached = fetcherCache.get(key);
+    if (!cached) {
+      const dir = fs.mkdtempSync(path.join(fetcherCacheRoot(), 'entry-'));
+      cached = fetchUri(uri, dir).then(() => dir);
+      cached.catch(() => fetcherCache.delete(key));
+      fetcherCache.set(key, cached);
+    }
+    await run('cp', ['-al', `${await cached}/.`, sandbox]);
+  }
+
   private async run(task: SimTask): Promise<void> {
     let command = task.info.command as CommandInfo;
     try {
-      for (const uri of command.uris ?? []) await fetchUri(uri, task.sandbox);
+      for (const uri of command.uris ?? []) await this.fetch(uri, task.sandbox);
     } catch (e) {
       this.update(task, 'TASK_FAILED', 'SOURCE_AGENT', 'REASON_CONTAINER_LAUNCH_FAILED', `Failed to fetch URIs: ${(e as Error).message}`);
       return;
@@ -252,6 +267,29 @@ export class SimulatedCluster {
   }
 }
 
+/**
+ * The agents' fetcher cache (URI.cache): one download and one extraction per URI for the whole
+ * test process, hard-linked into each sandbox (Mesos extracts from its cached archive into each
+ * sandbox; linking an extracted copy is the same tree, much faster on a loaded machine).
+ */
+const fetcherCache = new Map<string, Promise<string>>();
+let cacheRoot: string | undefined;
+function fetcherCacheRoot(): string {
+  if (!cacheRoot) {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-mesos-fetcher-cache-'));
+    cacheRoot = root;
+    process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  }
+  return cacheRoot;
+}
+
+/** Runs a command without blocking the event loop (the simulated master shares this process). */
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, (e, _out, err) => (e ? reject(new Error(`${command} ${args.join(' ')}: ${err || e.message}`)) : resolve()));
+  });
+}
+
 /** The Mesos fetcher, for http:// and local paths: download into the sandbox, extract archives. */
 async function fetchUri(uri: NonNullable<CommandInfo['uris']>[number], sandbox: string): Promise<void> {
   const name = uri.output_file ?? path.basename(new URL(uri.value, 'file:///').pathname);
@@ -276,5 +314,5 @@ async function fetchUri(uri: NonNullable<CommandInfo['uris']>[number], sandbox: 
     fs.copyFileSync(uri.value, target);
   }
   if (uri.executable) fs.chmodSync(target, 0o755);
-  else if (uri.extract !== false && /\.(tgz|tar\.gz|tar)$/.test(name)) execFileSync('tar', ['-xf', target, '-C', sandbox]);
+  else if (uri.extract !== false && /\.(tgz|tar\.gz|tar)$/.test(name)) await run('tar', ['-xf', target, '-C', sandbox]);
 }
