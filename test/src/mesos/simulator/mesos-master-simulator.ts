@@ -48,6 +48,8 @@ export class MesosMasterSimulator implements UpdateSink {
   readonly completed = new Set<string>();
   /** Every call accepted, in order, for assertions. */
   readonly calls: SchedulerCall[] = [];
+  /** performance.now() when each of `calls` arrived. */
+  readonly callTimes: number[] = [];
   /** Agents registered with this master (all of them, once reregistered after a switch). */
   readonly registeredAgents = new Set<string>();
   readonly allocator: Allocator;
@@ -154,7 +156,7 @@ export class MesosMasterSimulator implements UpdateSink {
       const call = decodeCall(codecFor(contentType), body);
       if (call.type === 'SUBSCRIBE') return this.subscribe(req, res, call);
       this.checkCaller(req, call);
-      this.calls.push(call);
+      this.record(call);
       const status = handleCall(this, this.frameworks.get(call.framework_id!.value)!, call);
       res.writeHead(status).end();
     } catch (e) {
@@ -162,6 +164,11 @@ export class MesosMasterSimulator implements UpdateSink {
       if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end((e as Error).message);
       else res.destroy();
     }
+  }
+
+  private record(call: SchedulerCall): void {
+    this.calls.push(call);
+    this.callTimes.push(performance.now());
   }
 
   private checkCaller(req: http.IncomingMessage, call: SchedulerCall): void {
@@ -198,7 +205,7 @@ export class MesosMasterSimulator implements UpdateSink {
     const refusal = this.validateInfo(info);
     if (refusal) return stream.error(refusal);
     if (info.id && this.completed.has(info.id.value)) return stream.error('Framework has been removed');
-    this.calls.push(call);
+    this.record(call);
     if (f) {
       // Failover: the old subscription learns it lost, its offers are void.
       clearTimeout(f.failoverTimer);

@@ -31,6 +31,8 @@ export class Allocator {
   private nextOffer = 0;
   /** Every OFFERS event sent, for assertions: [frameworkId, agentId][]. */
   readonly offered: [string, string][] = [];
+  /** When each offer was sent (performance.now()), for the offer-to-launch benchmark. */
+  readonly offerSentAt = new Map<string, number>();
 
   constructor(
     private readonly master: MesosMasterSimulator,
@@ -87,6 +89,7 @@ export class Allocator {
           allocation_info: { role },
         });
         this.offered.push([f.id, agentId]);
+        this.offerSentAt.set(id, performance.now());
       }
       if (offers.length) f.stream.send({ type: 'OFFERS', offers: { offers } });
     }
