@@ -5,7 +5,7 @@
  * of local-cluster[4,1,256], which start the same processes without Mesos in between.
  */
 import { KindlingContext } from '@kindling/core';
-import { MesosMasterSimulator, SimulatedCluster } from '../test/src/mesos/simulator/index.js';
+import { startMesosSimulation } from '../test/src/mesos/simulator/index.js';
 import { median, settle, timed, type Benchmark } from './harness.js';
 import { fmtMs } from './table.js';
 
@@ -32,8 +32,8 @@ export function mesosStart(o: { repetitions?: number } = {}): Benchmark {
       const floors: number[] = [];
       const reps = opts.quick ? 1 : repetitions;
       for (let r = 0; r < reps; r++) {
-        const cluster = new SimulatedCluster({ agents: [{ cpus: 2, memMb: 4096 }, { cpus: 2, memMb: 4096 }] });
-        const master = await MesosMasterSimulator.start({ cluster, allocationIntervalMs: 1000 });
+        const sim = await startMesosSimulation([{ cpus: 2, memMb: 4096 }, { cpus: 2, memMb: 4096 }], { allocationIntervalMs: 1000, heartbeatIntervalMs: 15_000 });
+        const { master } = sim;
         try {
           const { ms, value: kc } = await timed(async () => {
             const kc = await KindlingContext.create({
@@ -51,8 +51,7 @@ export function mesosStart(o: { repetitions?: number } = {}): Benchmark {
           });
           await kc.stop();
         } finally {
-          await master.stop();
-          await cluster.stop();
+          await sim.stop();
         }
         const { ms: floor, value: lc } = await timed(() => KindlingContext.create({ master: `local-cluster[${EXECUTORS},1,256]`, appName: 'kindling-bench-lc' }));
         await lc.stop();

@@ -1,25 +1,16 @@
 import * as fs from 'node:fs';
 import { expect } from 'chai';
 import zookeeper from 'node-zookeeper-client';
-import { startZooKeeper, zooKeeperAvailable, ZOOKEEPER_UNAVAILABLE_REASON, type ZooKeeperServer } from './helpers/zookeeper-server.test-helper.js';
+import { startZooKeeper, useZooKeeper } from './helpers/zookeeper-server.test-helper.js';
 
 describe('ZooKeeper test helper (a real server from Debian zookeeper)', function () {
   this.timeout(60_000);
-  let zk: ZooKeeperServer | undefined;
-
-  before(async function () {
-    if (!zooKeeperAvailable()) {
-      console.warn(`    skipped: ${ZOOKEEPER_UNAVAILABLE_REASON}`);
-      this.skip();
-    }
-    zk = await startZooKeeper();
-  });
-  after(async () => zk?.stop());
+  const fixture = useZooKeeper();
 
   it('serves clients on 127.0.0.1 at its free port: create, read back, ephemeral sequential nodes', async () => {
-    expect(zk!.connectString).to.equal(`127.0.0.1:${zk!.port}`);
-    expect(fs.existsSync(zk!.dataDir)).to.equal(true);
-    const client = zookeeper.createClient(zk!.connectString, { sessionTimeout: 10_000 });
+    expect(fixture.server.connectString).to.equal(`127.0.0.1:${fixture.server.port}`);
+    expect(fs.existsSync(fixture.server.dataDir)).to.equal(true);
+    const client = zookeeper.createClient(fixture.server.connectString, { sessionTimeout: 10_000 });
     await new Promise<void>((resolve) => {
       client.once('connected', () => resolve());
       client.connect();
@@ -42,7 +33,7 @@ describe('ZooKeeper test helper (a real server from Debian zookeeper)', function
 
   it('stop() ends the server and removes its data dir', async () => {
     const other = await startZooKeeper();
-    expect(other.port).to.not.equal(zk!.port);
+    expect(other.port).to.not.equal(fixture.server.port);
     await other.stop();
     expect(fs.existsSync(other.dataDir)).to.equal(false);
     await other.stop(); // idempotent

@@ -125,3 +125,26 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Mocha hooks: a real ZooKeeper for the enclosing describe block, started in before() and stopped
+ * in after(); the block skips, saying why, when Debian's zookeeper is not installed.
+ */
+export function useZooKeeper(): { readonly server: ZooKeeperServer } {
+  let server: ZooKeeperServer | undefined;
+  before(async function () {
+    if (!zooKeeperAvailable()) {
+      console.warn(`    skipped: ${ZOOKEEPER_UNAVAILABLE_REASON}`);
+      this.skip();
+    }
+    this.timeout(60_000);
+    server = await startZooKeeper();
+  });
+  after(async () => server?.stop());
+  return {
+    get server(): ZooKeeperServer {
+      if (!server) throw new Error('ZooKeeper is only available inside tests');
+      return server;
+    },
+  };
+}

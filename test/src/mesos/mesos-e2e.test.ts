@@ -1,34 +1,23 @@
 import { expect } from 'chai';
 import { KindlingContext } from '@kindling/core';
-import { MesosMasterSimulator, SimulatedCluster } from './simulator/index.js';
+import { startMesosSimulation, type MesosSimulation } from './simulator/index.js';
 
 const SECRET = 'mesos-e2e-secret-0123456789';
 
 describe('Mesos adapter end to end against the simulated master (real executor processes)', function () {
   this.timeout(120_000);
-  let cluster: SimulatedCluster;
-  let master: MesosMasterSimulator;
-
+  let sim: MesosSimulation;
   beforeEach(async () => {
-    cluster = new SimulatedCluster({
-      agents: [
-        { cpus: 2, memMb: 4096 },
-        { cpus: 2, memMb: 4096 },
-      ],
-      statusRetryMs: { initial: 1000, max: 5000 },
-    });
-    master = await MesosMasterSimulator.start({ cluster, heartbeatIntervalMs: 1000, allocationIntervalMs: 100, fragmentSeed: 7 });
+    sim = await startMesosSimulation([{ cpus: 2, memMb: 4096 }, { cpus: 2, memMb: 4096 }], { fragmentSeed: 7 });
   });
-  afterEach(async () => {
-    await master.stop();
-    await cluster.stop();
-  });
+  afterEach(() => sim.stop());
 
   for (const [contentType, authenticate] of [
     ['application/json', true],
     ['application/x-protobuf', false],
   ] as const) {
     it(`word count, ${contentType}${authenticate ? ', kindling.authenticate=true' : ''}`, async () => {
+      const { cluster, master } = sim;
       const kc = await KindlingContext.create({
         master: master.url,
         appName: 'wordcount-mesos',

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { KindlingContext } from '@kindling/core';
 import { executorPid } from '../helpers/executor-processes.js';
 import { startZooKeeper, zooKeeperAvailable, ZOOKEEPER_UNAVAILABLE_REASON } from '../helpers/zookeeper-server.test-helper.js';
-import { MesosMasterSimulator, SimulatedCluster, type AgentSpec } from './simulator/index.js';
+import { MesosMasterSimulator, startMesosSimulation, type AgentSpec } from './simulator/index.js';
 
 const CONF = { 'kindling.executor.cores': '1', 'kindling.cores.max': '2', 'kindling.executor.memory': '256m',
     'kindling.executor.node': process.execPath };
@@ -40,12 +40,10 @@ describe('Mesos adapter under faults (simulated master, real executor processes)
     for (const s of stops.splice(0).reverse()) await s();
   });
 
-  async function start(agents: AgentSpec[], extra: Partial<Parameters<typeof MesosMasterSimulator.start>[0]> = {}) {
-    const cluster = new SimulatedCluster({ agents, statusRetryMs: { initial: 1000, max: 5000 } });
-    stops.push(() => cluster.stop());
-    const master = await MesosMasterSimulator.start({ cluster, heartbeatIntervalMs: 400, allocationIntervalMs: 100, fragmentSeed: 11, ...extra });
-    stops.push(() => master.stop());
-    return { cluster, master };
+  async function start(agents: AgentSpec[], extra: Parameters<typeof startMesosSimulation>[1] = {}) {
+    const sim = await startMesosSimulation(agents, { heartbeatIntervalMs: 400, fragmentSeed: 11, ...extra });
+    stops.push(() => sim.stop());
+    return sim;
   }
   async function context(master: string, conf: Record<string, string> = {}) {
     const kc = await KindlingContext.create({ master, appName: 'mesos-faults', conf: { ...CONF, ...conf } });

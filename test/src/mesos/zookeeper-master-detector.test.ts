@@ -1,31 +1,23 @@
 import { expect } from 'chai';
 import zookeeper from 'node-zookeeper-client';
 import { ZooKeeperMasterDetector, type HostPort } from '@kindling/cluster-manager-mesos';
-import { startZooKeeper, zooKeeperAvailable, ZOOKEEPER_UNAVAILABLE_REASON, type ZooKeeperServer } from '../helpers/zookeeper-server.test-helper.js';
+import { useZooKeeper } from '../helpers/zookeeper-server.test-helper.js';
 import { connectZooKeeper, publishMaster } from './mesos-zookeeper.test-helper.js';
 
 describe('Mesos leader detection from a REAL ZooKeeper (mesos://zk://)', function () {
   this.timeout(60_000);
-  let zk: ZooKeeperServer | undefined;
-  before(async function () {
-    if (!zooKeeperAvailable()) {
-      console.warn(`    skipped: ${ZOOKEEPER_UNAVAILABLE_REASON}`);
-      this.skip();
-    }
-    zk = await startZooKeeper();
-  });
-  after(async () => zk?.stop());
+  const zk = useZooKeeper();
 
   it('waits for a master, follows the lowest json.info_ sequence, ignores other children, and follows a leader that goes away', async () => {
     const path = '/mesos-detect-1';
-    const detector = new ZooKeeperMasterDetector(zk!.connectString, path, { sessionTimeoutMs: 6000, leaderTimeoutMs: 30_000 });
+    const detector = new ZooKeeperMasterDetector(zk.server.connectString, path, { sessionTimeoutMs: 6000, leaderTimeoutMs: 30_000 });
     const changes: HostPort[] = [];
     detector.onChange((l) => changes.push(l));
     // No master yet (not even the path): leader() waits.
     const first = detector.leader();
-    const masterA = await connectZooKeeper(zk!.connectString);
-    const masterB = await connectZooKeeper(zk!.connectString);
-    const other = await connectZooKeeper(zk!.connectString);
+    const masterA = await connectZooKeeper(zk.server.connectString);
+    const masterB = await connectZooKeeper(zk.server.connectString);
+    const other = await connectZooKeeper(zk.server.connectString);
     try {
       await publishMaster(masterA, path, { id: 'a', hostname: 'master-a', port: 5050 });
       expect(await first).to.deep.equal({ host: 'master-a', port: 5050 });
@@ -52,7 +44,7 @@ describe('Mesos leader detection from a REAL ZooKeeper (mesos://zk://)', functio
   });
 
   it('fails leader() with a clear error when no master registers in time', async () => {
-    const detector = new ZooKeeperMasterDetector(zk!.connectString, '/nobody-here', { leaderTimeoutMs: 1500 });
+    const detector = new ZooKeeperMasterDetector(zk.server.connectString, '/nobody-here', { leaderTimeoutMs: 1500 });
     try {
       const e = await detector.leader().catch((x: unknown) => x);
       expect((e as Error).message).to.match(/No leading Mesos master found in ZooKeeper 127\.0\.0\.1:\d+ under \/nobody-here within 1500 ms/);
