@@ -49,6 +49,7 @@ export class MesosClusterManager implements ClusterManager {
       codec: settings.codec,
       frameworkInfo: frameworkInfo(context.appName, conf, settings),
       authorization: settings.principal && settings.secret ? `Basic ${Buffer.from(`${settings.principal}:${settings.secret}`).toString('base64')}` : undefined,
+      callTimeoutMs: settings.callTimeoutMs,
       log: warn,
     });
     // Offers that arrive before the launcher exists are kept for it, not left unanswered.

@@ -31,6 +31,8 @@ export interface MesosSettings {
   webuiUrl: string | undefined;
   extraUris: string[];
   shutdownTimeoutMs: number;
+  /** How long KindlingContext.create keeps trying to subscribe, and each call's timeout. */
+  callTimeoutMs: number;
 }
 
 /** Spark's MAX_AGENT_FAILURES: an agent that failed this many executors gets no more. */
@@ -83,6 +85,7 @@ export function mesosSettings(conf: KindlingConf): MesosSettings {
       .map((u) => u.trim())
       .filter(Boolean),
     shutdownTimeoutMs: conf.getTimeMs('kindling.mesos.coarse.shutdownTimeout', '10s'),
+    callTimeoutMs: conf.getTimeMs('kindling.mesos.callTimeout', '75s'),
   };
 }
 

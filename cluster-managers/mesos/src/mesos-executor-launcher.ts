@@ -59,6 +59,7 @@ export class MesosExecutorLauncher implements ExecutorLauncher {
   private suppressed = false;
   /** Executors that failed in a row without one registering (a broken command fails them all). */
   private failuresInARow = 0;
+  private offerHandling: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly options: MesosLauncherOptions,
@@ -134,9 +135,14 @@ export class MesosExecutorLauncher implements ExecutorLauncher {
   /** Events from the client; also fed the offers that arrived before the launcher existed. */
   handleEvent(event: SchedulerEvent): void {
     switch (event.type) {
-      case 'OFFERS':
-        void this.onOffers(event.offers?.offers ?? []);
+      case 'OFFERS': {
+        // One batch at a time: a plan must see the executors the previous batch launched.
+        const offers = event.offers?.offers ?? [];
+        this.offerHandling = this.offerHandling
+          .then(() => this.onOffers(offers))
+          .catch((e: unknown) => this.options.log(`handling Mesos offers failed: ${(e as Error).message}`));
         return;
+      }
       case 'UPDATE':
         if (event.update) void this.onUpdate(event.update.status);
         return;

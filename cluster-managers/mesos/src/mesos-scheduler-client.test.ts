@@ -174,6 +174,30 @@ describe('Mesos scheduler client (nock: exact requests)', function () {
     expect(scope.isDone()).to.equal(true);
   });
 
+  it('ERROR "Framework has been removed" on resubscribe: it registers a new framework and reports the old id', async () => {
+    const first = eventStream('application/json', [subscribed('fw-old')]);
+    const refused = eventStream('application/json', [{ type: 'ERROR', error: { message: 'Framework has been removed' } }]);
+    const fresh = eventStream('application/json', [subscribed('fw-new')]);
+    const scope = nock('http://m1:5050')
+      .post('/api/v1/scheduler', body({ type: 'SUBSCRIBE', subscribe: { framework_info: FRAMEWORK } }))
+      .reply(200, () => first, { 'Content-Type': 'application/json', 'Mesos-Stream-Id': 's1' })
+      .post('/api/v1/scheduler', body({ type: 'SUBSCRIBE', framework_id: { value: 'fw-old' }, subscribe: { framework_info: { ...FRAMEWORK, id: { value: 'fw-old' } } } }))
+      .reply(200, () => refused.end(), { 'Content-Type': 'application/json', 'Mesos-Stream-Id': 's2' })
+      .post('/api/v1/scheduler', body({ type: 'SUBSCRIBE', subscribe: { framework_info: FRAMEWORK } }))
+      .reply(200, () => fresh, { 'Content-Type': 'application/json', 'Mesos-Stream-Id': 's3' });
+    const c = client();
+    const subs: SubscribedInfo[] = [];
+    c.on('subscribed', (s) => subs.push(s));
+    expect(await c.start()).to.equal('fw-old');
+    first.end(); // the connection drops
+    while (subs.length < 2) await new Promise((r) => setTimeout(r, 20));
+    expect(subs[1]).to.include({ frameworkId: 'fw-new', resubscribed: true, previousFrameworkId: 'fw-old' });
+    expect(c.currentFrameworkId).to.equal('fw-new');
+    fresh.end();
+    await c.stop();
+    expect(scope.isDone()).to.equal(true);
+  });
+
   it('a 200 without Mesos-Stream-Id is a protocol error: it resubscribes', async () => {
     const good = eventStream('application/json', [subscribed('fw-5')]);
     const scope = nock('http://m1:5050')

@@ -117,8 +117,9 @@ export class MesosSchedulerClient extends EventEmitter {
     this.stopped = true;
     this.abort.abort();
     this.stream?.destroy();
-    await this.loopDone;
+    // Closing the detector first ends a wait for a leader that may never come.
     await this.options.detector.close();
+    await this.loopDone;
   }
 
   private async loop(): Promise<void> {
