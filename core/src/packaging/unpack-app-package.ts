@@ -85,7 +85,10 @@ export async function safeExtract(archive: string, dest: string, o: SafeExtractO
     return false;
   };
   try {
-    await tar.x({
+    // Synchronous: the async unpacker was seen to stall now and then on archives of thousands of
+    // small files (node-tar 7.5, loaded machine); this runs before an executor does any work anyway.
+    tar.x({
+      sync: true,
       file: archive,
       cwd: root,
       strict: true,
