@@ -29,6 +29,8 @@ interface ExecutorTask {
   killed: boolean;
   /** Counted towards the target (false once killed without replacement). */
   counted: boolean;
+  /** When Mesos last told us anything about it (reconciliation retries until it does). */
+  lastUpdateAt: number;
 }
 
 export interface MesosLauncherOptions {
@@ -60,6 +62,7 @@ export class MesosExecutorLauncher implements ExecutorLauncher {
   /** Executors that failed in a row without one registering (a broken command fails them all). */
   private failuresInARow = 0;
   private offerHandling: Promise<void> = Promise.resolve();
+  private reconcileRound = 0;
 
   constructor(
     private readonly options: MesosLauncherOptions,
@@ -178,7 +181,7 @@ export class MesosExecutorLauncher implements ExecutorLauncher {
     for (const { offer, executors } of plan.launches) {
       const taskInfos = executors.map(({ cores, resources }) => {
         const id = String(this.nextId++); // the Mesos task id is the executor id, never reused
-        this.tasks.set(id, { id, agentId: offer.agent_id.value, hostname: offer.hostname, cores, state: 'TASK_STAGING', killed: false, counted: true });
+        this.tasks.set(id, { id, agentId: offer.agent_id.value, hostname: offer.hostname, cores, state: 'TASK_STAGING', killed: false, counted: true, lastUpdateAt: Date.now() });
         return executorTask({
           executorId: id,
           offer,
@@ -217,6 +220,7 @@ export class MesosExecutorLauncher implements ExecutorLauncher {
     const task = this.tasks.get(id);
     if (task) {
       task.state = status.state;
+      task.lastUpdateAt = Date.now();
       if (TERMINAL_STATES.has(status.state)) this.taskEnded(task, status);
     } else if (!this.ended.has(id) && !TERMINAL_STATES.has(status.state) && status.agent_id) {
       // Reconciliation found a task this driver does not know (an earlier incarnation's): stop it.
@@ -277,13 +281,32 @@ export class MesosExecutorLauncher implements ExecutorLauncher {
     }
     this.suppressed = false; // a new subscription starts unsuppressed
     if (info.resubscribed && this.tasks.size > 0) {
-      const tasks = [...this.tasks.values()].map((t) => ({ task_id: { value: t.id }, agent_id: { value: t.agentId } }));
-      await this.send({ type: 'RECONCILE', reconcile: { tasks } });
+      this.reconcile();
       for (const t of this.tasks.values()) {
         if (t.killed) await this.send({ type: 'KILL', kill: { task_id: { value: t.id }, agent_id: { value: t.agentId } } });
       }
     }
     await this.adjustOffers();
+  }
+
+  /**
+   * Explicit reconciliation of every live task, repeated with truncated exponential backoff
+   * (2 s doubling to 60 s) for the tasks no update has mentioned since it began: a new master
+   * stays silent about agents that have not reregistered yet. One round at a time.
+   */
+  private reconcile(): void {
+    const round = ++this.reconcileRound;
+    const since = Date.now();
+    let delay = 2000;
+    const attempt = async () => {
+      if (round !== this.reconcileRound || this.stopping || !this.options.client.subscribed) return;
+      const pending = [...this.tasks.values()].filter((t) => t.lastUpdateAt <= since);
+      if (pending.length === 0) return;
+      await this.send({ type: 'RECONCILE', reconcile: { tasks: pending.map((t) => ({ task_id: { value: t.id }, agent_id: { value: t.agentId } })) } });
+      setTimeout(() => void attempt(), delay).unref();
+      delay = Math.min(delay * 2, 60_000);
+    };
+    void attempt();
   }
 
   /** Calls fail while reconnecting; what matters is redone after the next SUBSCRIBED. */

@@ -47,8 +47,15 @@ const subscribed = (id: string, interval = 15): SchedulerEvent => ({
 
 describe('Mesos scheduler client (nock: exact requests)', function () {
   this.timeout(20_000);
-  before(() => nock.disableNetConnect());
-  after(() => nock.enableNetConnect());
+  before(() => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+  });
+  // Un-patch node:http for the rest of the run: later suites stream large bodies over real sockets.
+  after(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
   afterEach(() => nock.cleanAll());
 
   it('SUBSCRIBE: exact JSON body and headers, no Mesos-Stream-Id; follows a 307 to the leader; later calls carry the stream id', async () => {

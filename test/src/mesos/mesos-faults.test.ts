@@ -139,7 +139,7 @@ describe('Mesos adapter under faults (simulated master, real executor processes)
     stops.push(() => zk.stop());
     const path = '/mesos';
     const { cluster, master: a } = await start([{ cpus: 2, memMb: 2048 }, { cpus: 2, memMb: 2048 }], { zookeeper: { connectString: zk.connectString, path } });
-    const b = await MesosMasterSimulator.start({ cluster, heartbeatIntervalMs: 400, agentReregisterDelayMs: 500, zookeeper: { connectString: zk.connectString, path } });
+    const b = await MesosMasterSimulator.start({ cluster, heartbeatIntervalMs: 400, agentReregisterDelayMs: 3000, zookeeper: { connectString: zk.connectString, path } });
     stops.push(() => b.stop());
     const kc = await context(`mesos://zk://${zk.connectString}${path}`);
     await waitFor(() => kc.executorInfos().length === 2, 'executors');
@@ -150,7 +150,9 @@ describe('Mesos adapter under faults (simulated master, real executor processes)
     await a.stop();
     b.lead();
     expect(await job).to.equal(EXPECTED_SUM);
-    await waitFor(() => b.calls.some((c) => c.type === 'RECONCILE'), 'reconciliation with the new leader');
+    // The agents reregister 3 s after the switch; until then the new master does not answer
+    // reconciliation for their tasks, so the scheduler asks again (backoff from 2 s).
+    await waitFor(() => b.calls.filter((c) => c.type === 'RECONCILE').length >= 2, 'reconciliation retried with the new leader');
     const sub = b.calls.find((c) => c.type === 'SUBSCRIBE')!;
     expect(sub.framework_id?.value).to.be.a('string');
     expect(kc.executorInfos().map((e) => e.executorId).sort()).to.deep.equal(executors);

@@ -290,6 +290,8 @@ function run(command: string, args: string[]): Promise<void> {
   });
 }
 
+const FETCHER_STALL_TIMEOUT_MS = 60_000;
+
 /** The Mesos fetcher, for http:// and local paths: download into the sandbox, extract archives. */
 async function fetchUri(uri: NonNullable<CommandInfo['uris']>[number], sandbox: string): Promise<void> {
   const name = uri.output_file ?? path.basename(new URL(uri.value, 'file:///').pathname);
@@ -304,6 +306,9 @@ async function fetchUri(uri: NonNullable<CommandInfo['uris']>[number], sandbox: 
             return reject(new Error(`GET ${uri.value} answered ${res.statusCode}`));
           }
           const file = fs.createWriteStream(target);
+          // The agent's --fetcher_stall_timeout (1 min): a download without progress fails the task.
+          res.setTimeout(FETCHER_STALL_TIMEOUT_MS, () => res.destroy(new Error(`download of ${uri.value} stalled`)));
+          res.on('error', reject);
           res.pipe(file);
           file.on('finish', () => resolve());
           file.on('error', reject);
