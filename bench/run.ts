@@ -23,6 +23,7 @@ import { packagingBench } from './packaging.js';
 import { packagingFirstTask } from './packaging-first-task.js';
 import { approxDistinct } from './approx-distinct.js';
 import { standaloneExecutorStart } from './standalone-executor-start.js';
+import { mesosStart } from './mesos-start.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -45,6 +46,8 @@ export const BENCHMARKS: Benchmark[] = [
   packagingFirstTask({ master: 'local-cluster[2,1,512]' }),
   approxDistinct({ master: 'local[2]' }),
   standaloneExecutorStart(),
+  // Mesos on its simulated master: SUBSCRIBE to 4 executors, offer-to-launch latency.
+  mesosStart(),
 ];
 
 interface Args {

@@ -170,7 +170,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     this.removeExecutor(executorId, executorExitReason(exit, this.killedByDriver.has(executorId) || this.stopping));
   }
 
-  /** Called by the launcher when the cluster reports an executor lost without a process exit to show (e.g. its worker died). */
+  /** Called by the launcher when its cluster reports an executor lost without a process exit to show (its worker died; a Mesos task state), with the cluster's reason. */
   executorLost(executorId: string, reason: ExecutorLossReason): void {
     this.removeExecutor(executorId, reason);
   }
