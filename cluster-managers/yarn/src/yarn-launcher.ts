@@ -1,0 +1,211 @@
+import { fileURLToPath } from 'node:url';
+import {
+  RpcServer,
+  executorCommand,
+  type CoarseGrainedSchedulerBackend,
+  type ExecutorLauncher,
+  type ExecutorLossReason,
+  type RpcConnectionLike,
+} from '@kindling/core/cluster-manager';
+import { registerAmLinkMessages } from './am/am-link.js';
+import { AM_SPEC_ENV, EXECUTOR_ID_PLACEHOLDER, HOSTNAME_PLACEHOLDER, encodeAmSpec, type AmSpec } from './am/am-spec.js';
+import type { RmEndpoint } from './config/rm-endpoints.js';
+import { monitorApplication } from './rest/app-monitor.js';
+import { shellLine, submissionBody } from './rest/app-submission.js';
+import { containerExitMessage, exitCausedByApp } from './rest/diagnostics.js';
+import { TERMINAL_STATES, sleep, type RmRestClient } from './rest/rm-rest-client.js';
+import type { AppStaging } from './staging/app-staging.js';
+import { YarnError } from './yarn-errors.js';
+import type { YarnSettings } from './yarn-settings.js';
+
+export interface YarnLauncherOptions {
+  rm: RmRestClient;
+  rmEndpoints: readonly RmEndpoint[];
+  applicationId: string;
+  appName: string;
+  settings: YarnSettings;
+  driverUrl: string;
+  /** Host the AM and executors reach the driver's AM link on (kindling.driver.host). */
+  driverHost: string;
+  driverBindAddress: string;
+  secret?: string;
+  staging?: AppStaging;
+  log?: (line: string) => void;
+}
+
+/**
+ * Client mode: the driver runs here; this launcher submits an ApplicationMaster to YARN over REST
+ * and drives it over core's RPC (proto/yarn_am_link.proto): how many executors, which to kill,
+ * and when to finish. The AM reports each executor container's start and end.
+ */
+export class YarnLauncher implements ExecutorLauncher {
+  private server: RpcServer | undefined;
+  private am: RpcConnectionLike | undefined;
+  private total = 0;
+  private submitted: Promise<void> | undefined;
+  private stopped = false;
+  private readonly completed = new Map<string, ExecutorLossReason>();
+  private readonly completionWaiters = new Map<string, Array<(r: ExecutorLossReason) => void>>();
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly o: YarnLauncherOptions,
+    private readonly backend: Pick<CoarseGrainedSchedulerBackend, 'executorProcessExited' | 'applicationFailed'>,
+  ) {
+    this.log = o.log ?? ((l) => console.error(l));
+  }
+
+  async requestTotal(total: number): Promise<boolean> {
+    if (this.stopped) return false;
+    this.total = total;
+    this.submitted ??= this.submit();
+    await this.submitted;
+    if (this.am && !this.am.closed) await this.am.ask('kindling.yarn.AmRequestTotal', { total });
+    return true;
+  }
+
+  async kill(executorIds: string[], replace = false): Promise<boolean> {
+    if (!this.am || this.am.closed) return false;
+    await this.am.ask('kindling.yarn.AmKillExecutors', { executorIds });
+    if (!replace) {
+      this.total = Math.max(0, this.total - executorIds.length);
+      await this.am.ask('kindling.yarn.AmRequestTotal', { total: this.total });
+    }
+    return true;
+  }
+
+  async lossReason(executorId: string, waitMs: number): Promise<ExecutorLossReason | undefined> {
+    const known = this.completed.get(executorId);
+    if (known) return known;
+    return new Promise((resolve) => {
+      const list = this.completionWaiters.get(executorId) ?? [];
+      list.push(resolve);
+      this.completionWaiters.set(executorId, list);
+      setTimeout(() => resolve(undefined), waitMs).unref();
+    });
+  }
+
+  /** Tells the AM to unregister (SUCCEEDED), waits for the app to end, kills it if it will not, removes staging. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.submitted?.catch(() => {});
+    const id = this.o.applicationId;
+    try {
+      if (this.am && !this.am.closed) await this.am.ask('kindling.yarn.AmFinish', { succeeded: true, diagnostics: '' }, undefined, 30_000).catch(() => {});
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const r = await this.o.rm.app(id).catch(() => undefined);
+        if (!r || TERMINAL_STATES.has(r.state)) break;
+        if (Date.now() > deadline) {
+          this.log(`${id} did not finish within 30 s of the driver stopping; killing it`);
+          await this.o.rm.kill(id).catch((e) => this.log(`kill of ${id}: ${(e as Error).message}`));
+          break;
+        }
+        await sleep(250);
+      }
+    } finally {
+      this.am?.close();
+      await this.server?.close();
+      await this.o.staging?.remove().catch((e) => this.log(`could not remove the staging directory ${this.o.staging?.location}: ${(e as Error).message}`));
+    }
+  }
+
+  /** Ctrl-C / kindling-submit --kill in client mode: kill the YARN app right away. */
+  async killApplication(): Promise<void> {
+    this.stopped = true;
+    await this.o.rm.kill(this.o.applicationId);
+    await this.o.staging?.remove().catch(() => {});
+  }
+
+  private async submit(): Promise<void> {
+    registerAmLinkMessages();
+    const o = this.o;
+    const s = o.settings;
+    let registered!: () => void;
+    const amRegistered = new Promise<void>((resolve) => (registered = resolve));
+    this.server = await RpcServer.listen({
+      host: o.driverBindAddress,
+      secret: o.secret,
+      onConnection: (conn) => {
+        conn.onMessage((msg, reply) => {
+          if (msg.type === 'kindling.yarn.AmRegister') {
+            this.am = conn;
+            this.log(`${o.applicationId}: ApplicationMaster ${String(msg.payload['applicationAttemptId'])} registered`);
+            reply('kindling.yarn.AmRequestTotal', { total: this.total });
+            registered();
+          } else this.onAmMessage(msg.type, msg.payload);
+        });
+        conn.onClose(() => {
+          if (conn === this.am && !this.stopped) this.backend.applicationFailed(`The YARN ApplicationMaster of ${o.applicationId} disconnected`);
+        });
+      },
+    });
+    const entry = fileURLToPath(new URL('./am/am-main.js', import.meta.url));
+    const words = this.executorWords();
+    const spec: AmSpec = {
+      driver: { host: o.driverHost, port: this.server.port },
+      schedulers: o.rmEndpoints.map((e) => e.scheduler),
+      executor: { memoryMiB: s.executorMemoryMiB + s.executorMemoryOverheadMiB, vCores: s.executorCores, words, env: {}, localResources: [] },
+      maxExecutorFailures: s.maxExecutorFailures,
+      heartbeatMs: s.heartbeatMs,
+    };
+    await o.rm.submit(
+      submissionBody({
+        applicationId: o.applicationId,
+        name: o.appName,
+        queue: s.queue,
+        memoryMiB: s.amMemoryMiB + s.amMemoryOverheadMiB,
+        vCores: s.amCores,
+        maxAppAttempts: s.maxAppAttempts,
+        tags: s.tags,
+        localResources: {},
+        environment: { [AM_SPEC_ENV]: encodeAmSpec(spec), ...(o.secret ? { KINDLING_AUTH_SECRET: o.secret } : {}) },
+        command: shellLine([
+          [s.nodePath, 'kindling.yarn.node'],
+          [`--max-old-space-size=${s.amMemoryMiB}`, 'the AM heap'],
+          [entry, 'the ApplicationMaster entry point'],
+        ]),
+      }),
+    );
+    this.log(`Submitted ${o.applicationId} to YARN queue '${s.queue}'`);
+    // Fails fast with the diagnostics (unknown queue, ...) if the app dies before its AM registers.
+    const watch = monitorApplication(o.rm, o.applicationId, s.queue, { intervalMs: 500, log: this.log, until: new Set(['RUNNING']) }).then(async () => {
+      await Promise.race([amRegistered, sleep(s.submitTimeoutMs)]);
+      if (!this.am) {
+        const r = await o.rm.app(o.applicationId);
+        throw new YarnError(`The ApplicationMaster of ${o.applicationId} did not connect back within ${s.submitTimeoutMs} ms (state ${r.state}; AM logs: ${r.amContainerLogs ?? 'unknown'}). Is kindling.driver.host (${o.driverHost}) reachable from the cluster?`);
+      }
+    });
+    await Promise.race([amRegistered, watch]);
+    void watch.catch(() => {});
+  }
+
+  private executorWords(): string[] {
+    const o = this.o;
+    const s = o.settings;
+    const { args } = executorCommand({
+      driverUrl: o.driverUrl,
+      executorId: EXECUTOR_ID_PLACEHOLDER,
+      hostname: HOSTNAME_PLACEHOLDER,
+      cores: s.executorCores,
+      appId: o.applicationId,
+      workDir: 'kindling-work', // relative: inside the container's own directory, removed with it
+      memoryMiB: s.executorMemoryMiB,
+    });
+    return [s.nodePath, ...args];
+  }
+
+  private onAmMessage(type: string, p: Record<string, unknown>): void {
+    if (type === 'kindling.yarn.AmExecutorLaunched') {
+      this.log(`executor ${String(p['executorId'])} started in ${String(p['containerId'])} on ${String(p['host'])}`);
+    } else if (type === 'kindling.yarn.AmExecutorCompleted') {
+      const id = String(p['executorId']);
+      const exitStatus = Number(p['exitStatus']);
+      const reason = { message: `${containerExitMessage(exitStatus, String(p['diagnostics'] ?? ''))} (${String(p['containerId'])})`, exitCausedByApp: exitCausedByApp(exitStatus) };
+      this.completed.set(id, reason);
+      for (const w of this.completionWaiters.get(id) ?? []) w(reason);
+      this.completionWaiters.delete(id);
+      this.backend.executorProcessExited(id, { code: exitStatus, signal: null });
+    }
+  }
+}

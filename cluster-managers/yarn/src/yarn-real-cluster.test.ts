@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import { KindlingContext } from '@kindling/core';
+import { HadoopConf } from './config/hadoop-conf.js';
+import { rmEndpoints } from './config/rm-endpoints.js';
+import { RmRestClient } from './rest/rm-rest-client.js';
+import { miniYarnUnavailable, startMiniYarn, type MiniYarnCluster } from './testing/mini-yarn-cluster.test-helper.js';
+
+/**
+ * Against a real YARN: a MiniYARNCluster (Hadoop 3.5.0 from Maven Central, 1 RM + 1 NM) on
+ * loopback. Slow (JVM start, containers, ~20 s JVM stop), so behind KINDLING_YARN_IT=1; .ci/run
+ * runs it in its own step.
+ */
+const enabled = process.env['KINDLING_YARN_IT'] === '1';
+
+describe('yarn/real YARN (MiniYARNCluster)', function () {
+  this.timeout(300_000);
+  let cluster: MiniYarnCluster | undefined;
+
+  before(async function () {
+    if (!enabled) {
+      console.log('    (skipped: set KINDLING_YARN_IT=1 to run the real-YARN tests; .ci/run does)');
+      this.skip();
+    }
+    const why = miniYarnUnavailable();
+    if (why) {
+      console.log(`    !!! SKIPPING the real-YARN tests: ${why}`);
+      this.skip();
+    }
+    cluster = await startMiniYarn();
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  const conf = () => ({
+    'kindling.yarn.confDir': cluster!.confDir,
+    'kindling.executor.instances': '2',
+    'kindling.executor.memory': '200m',
+    'kindling.executor.memoryOverhead': '128m',
+    'kindling.yarn.am.memory': '128m',
+    'kindling.yarn.am.memoryOverhead': '128m',
+    'kindling.yarn.scheduler.heartbeat.interval-ms': '500ms',
+    'kindling.authenticate': 'true',
+    'kindling.authenticate.secret': 'yarn-it-secret',
+  });
+
+  it('runs word count in client mode with 2 executors in YARN containers', async () => {
+    const kc = await KindlingContext.create({ master: 'yarn', appName: 'kindling yarn wordcount', conf: conf() });
+    let appId = '';
+    try {
+      appId = kc.applicationId;
+      expect(appId).to.match(/^application_\d+_\d{4}$/);
+      const lines = ['the quick brown fox', 'jumps over the lazy dog', 'the dog sleeps'];
+      const counts = await kc
+        .parallelize(lines, 4)
+        .flatMap((l) => l.split(' '))
+        .map((w) => [w, 1] as [string, number])
+        .reduceByKey((a, b) => a + b, 3)
+        .collect();
+      const m = new Map(counts);
+      expect(m.get('the')).to.equal(3);
+      expect(m.get('dog')).to.equal(2);
+      expect(m.size).to.equal(9);
+      expect(kc.executorInfos().length, 'two executors registered from YARN containers').to.equal(2);
+    } finally {
+      await kc.stop();
+    }
+    const hc = await HadoopConf.load([cluster!.confDir]);
+    const report = await new RmRestClient(rmEndpoints(hc)).app(appId);
+    expect(report.state).to.equal('FINISHED');
+    expect(report.finalStatus).to.equal('SUCCEEDED');
+  });
+
+  it('names an unknown queue clearly', async () => {
+    const err = await KindlingContext.create({ master: 'yarn', conf: { ...conf(), 'kindling.yarn.queue': 'nosuchqueue' } }).then(
+      async (kc) => {
+        await kc.stop();
+        return undefined;
+      },
+      (e: Error) => e,
+    );
+    expect(err?.message).to.match(/unknown queue 'nosuchqueue'/);
+  });
+});
