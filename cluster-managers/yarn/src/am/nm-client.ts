@@ -42,7 +42,7 @@ export async function startContainer(container: YarnContainer, nmToken: HadoopTo
       'hadoop.yarn.StartContainersResponseProto',
     );
     const failed = r.failedRequests[0];
-    if (failed) throw new HadoopIpcError(`NodeManager ${container.nodeId.host}:${container.nodeId.port} refused to start ${containerIdString(container.id)}: ${failed.exception?.className ?? ''} ${failed.exception?.message ?? ''}`.trim());
+    if (failed) throw new HadoopIpcError(`NodeManager ${container.nodeId.host}:${container.nodeId.port} refused to start ${containerIdString(failed.containerId ?? container.id)}: ${failed.exception?.className ?? ''} ${failed.exception?.message ?? ''}`.trim());
   } finally {
     ipc.close();
   }
