@@ -36,8 +36,8 @@ export function miniYarnUnavailable(): string | undefined {
 }
 
 /** Starts 1 RM + 1 NM on loopback (ephemeral ports) and waits until it wrote its yarn-site.xml. */
-export async function startMiniYarn(timeoutMs = 120_000): Promise<MiniYarnCluster> {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-miniyarn-'));
+export async function startMiniYarn(workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-miniyarn-')), timeoutMs = 120_000): Promise<MiniYarnCluster> {
+  fs.mkdirSync(workDir, { recursive: true });
   const confDir = path.join(workDir, 'conf');
   const log = fs.openSync(path.join(workDir, 'minicluster.log'), 'w');
   const child: ChildProcess = spawn('java', ['-Xmx768m', '-cp', `${CLASSES}:${fs.readFileSync(CLASSPATH, 'utf8').trim()}`, 'kindling.MiniYarn', confDir], {
@@ -66,4 +66,22 @@ export async function startMiniYarn(timeoutMs = 120_000): Promise<MiniYarnCluste
       if (process.env['KINDLING_YARN_IT_KEEP'] !== '1') fs.rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Executor processes running in this cluster's containers (their cwd is under its work dir), by executor id. */
+export function containerExecutors(cluster: { workDir: string }): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (!args.some((a) => a.endsWith('executor-main.js'))) continue;
+      if (!fs.readlinkSync(`/proc/${entry}/cwd`).startsWith(cluster.workDir)) continue;
+      const id = args[args.indexOf('--executor-id') + 1];
+      if (id) out.set(id, Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
 }
