@@ -6,6 +6,11 @@
 export { CLUSTER_MANAGER, type ClusterManager, type BackendContext, type TaskSchedulerOptions } from './cluster/cluster-manager.js';
 export type { DriverEndpoint } from './cluster/driver-endpoint.js';
 export type { AppPackage, ExecutorAppSource } from './packaging/app-package.js';
+export { packApplication, sha256File, type PackApplicationOptions, type PackedApplication } from './packaging/pack-application.js';
+export { fetchAppPackage, type FetchAppPackageOptions } from './packaging/fetch-app-package.js';
+export { unpackAppPackage, unpackedPackageDir, isUnpacked, safeExtract } from './packaging/unpack-app-package.js';
+export { useUnpackedPackage } from './packaging/unpacked-app.js';
+export { APP_MANIFEST, type AppManifest } from './packaging/app-manifest.js';
 export type {
   DriverSubmitter,
   DriverSubmitterFactory,
@@ -28,7 +33,15 @@ export { encodeTaskDescription, decodeTaskDescription } from './executor/task-de
 export { CoarseGrainedSchedulerBackend, type CoarseGrainedOptions } from './cluster/coarse-grained-scheduler-backend.js';
 export type { ExecutorLauncher } from './cluster/executor-launcher.js';
 export { executorExitReason, type ExecutorExit } from './cluster/executor-exit.js';
-export { executorCommand, executorEntryPoint, inheritedNodeOptions, type ExecutorCommandOptions } from './cluster/executor-command.js';
+export {
+  executorCommand,
+  executorEntryPoint,
+  packagedExecutorEntryPoint,
+  executorEnvFromConf,
+  executorNodeFromConf,
+  inheritedNodeOptions,
+  type ExecutorCommandOptions,
+} from './cluster/executor-command.js';
 export { ExecutorAddressBook, type ExecutorAddress } from './cluster/executor-address-book.js';
 export { rpcSettings, type RpcSettings } from './cluster/rpc-settings.js';
 export { parseMemoryMiB, parseByteSize, parseDurationMs } from './conf/units.js';

@@ -137,3 +137,6 @@ function safeToString(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
+
+/** An application package that cannot be built, fetched or unpacked (bad archive, traversal attempt, hash mismatch). */
+export class AppPackageError extends KindlingError {}

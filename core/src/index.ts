@@ -22,4 +22,5 @@ export type {
   TaskEvent,
   ExecutorEvent,
 } from './listener/kindling-listener.js';
+export { KindlingFiles } from './packaging/kindling-files.js';
 export * from './errors.js';

@@ -6,6 +6,7 @@ import {
   executorCommand,
   executorExitReason,
   inheritedNodeOptions,
+  type AppPackage,
   type CoarseGrainedSchedulerBackend,
   type ExecutorLauncher,
   type ExecutorLossReason,
@@ -28,6 +29,14 @@ export interface LocalClusterLauncherOptions {
   memoryPerExecutorMiB: number;
   secret?: string;
   localRoot?: string;
+  /** The application package executors fetch from the driver and load the app's modules from. */
+  appPackage: () => Promise<AppPackage>;
+  /** Host-wide directory of unpacked packages (kindling.executor.packageDir); default: inside this launcher's work directory. */
+  packageDir?: string;
+  /** The Node binary (kindling.executor.node); default: the driver's own. */
+  node?: string;
+  /** kindling.executorEnv.* */
+  env?: Record<string, string>;
 }
 
 const STOP_GRACE_MS = 5000;
@@ -44,6 +53,9 @@ export class LocalClusterLauncher implements ExecutorLauncher {
   private readonly workRoot: string;
   private readonly maxRetries: number;
   private stopped = false;
+  private appPackage: AppPackage | undefined;
+  /** Unpacked packages on this host, shared by every local-cluster app of this user (one copy per hash). */
+  private readonly packageDir: string;
   private readonly killedByDriver = new Set<string>();
   /** Abnormal exits since an executor last registered (Spark's spark.deploy.maxExecutorRetries). */
   private consecutiveFailures = 0;
@@ -56,6 +68,7 @@ export class LocalClusterLauncher implements ExecutorLauncher {
     const root = options.localRoot ?? os.tmpdir();
     fs.mkdirSync(root, { recursive: true });
     this.workRoot = fs.mkdtempSync(path.join(root, `kindling-local-cluster-`));
+    this.packageDir = options.packageDir ?? defaultPackageDir(os.tmpdir());
   }
 
   /** Process ids of running executors, by executor id (tests kill them). */
@@ -66,6 +79,10 @@ export class LocalClusterLauncher implements ExecutorLauncher {
   async requestTotal(total: number): Promise<boolean> {
     if (this.stopped) return false;
     this.target = total;
+    if (!this.appPackage) {
+      this.appPackage = await this.options.appPackage();
+      prunePackages(this.packageDir, this.appPackage.hash);
+    }
     while (this.processes.size < this.target) this.launch();
     return true;
   }
@@ -140,6 +157,10 @@ export class LocalClusterLauncher implements ExecutorLauncher {
       memoryMiB: this.options.memoryPerExecutorMiB,
       secret: this.options.secret,
       nodeOptions: inheritedNodeOptions(),
+      // The same path as on a real cluster: executors fetch the package from the driver and load the app from their copy.
+      appSource: { kind: 'driver', hash: this.appPackage!.hash, packageDir: this.packageDir },
+      node: this.options.node ?? process.execPath,
+      env: this.options.env,
     });
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     const proc: ExecutorProcess = {
@@ -164,6 +185,33 @@ export class LocalClusterLauncher implements ExecutorLauncher {
       this.backend.executorProcessExited(id, { ...exit, pid: child.pid });
       if (!this.stopped && !this.killedByDriver.has(id)) this.replaceLostExecutor(id, exit);
     });
+  }
+}
+
+function defaultPackageDir(root: string): string {
+  return path.join(root, `kindling-packages-${typeof process.getuid === 'function' ? process.getuid() : 'user'}`);
+}
+
+/** Unpacked packages nobody used for this long are removed when another app starts. */
+const PACKAGE_TTL_MS = 24 * 3600 * 1000;
+
+/** Marks `current` as used and removes packages unused for a day (Spark's worker cleanup of old app dirs, simplified). */
+function prunePackages(packageDir: string, current: string): void {
+  const now = Date.now();
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(packageDir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const full = path.join(packageDir, e);
+    try {
+      if (e === current) fs.utimesSync(full, new Date(now), new Date(now));
+      else if (/^[0-9a-f]{64}$/.test(e) && now - fs.statSync(full).mtimeMs > PACKAGE_TTL_MS) fs.rmSync(full, { recursive: true, force: true });
+    } catch {
+      // another app is pruning too
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { injectable } from 'inversify';
 import {
   CoarseGrainedSchedulerBackend,
+  executorEnvFromConf,
+  executorNodeFromConf,
   MasterUrlError,
   parseMemoryMiB,
   rpcSettings,
@@ -60,6 +62,10 @@ export class LocalClusterManager implements ClusterManager {
             secret,
             localRoot: context.conf.get('kindling.local.dir'),
             maxExecutorRetries: context.conf.getInt('kindling.deploy.maxExecutorRetries', 10),
+            appPackage: () => context.appPackage(),
+            packageDir: context.conf.get('kindling.executor.packageDir'),
+            node: executorNodeFromConf(context.conf, process.execPath),
+            env: executorEnvFromConf(context.conf),
           },
           backend,
         ),

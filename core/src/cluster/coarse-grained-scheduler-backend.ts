@@ -11,6 +11,7 @@ import type { ExecutorLauncher } from './executor-launcher.js';
 import { executorExitReason, type ExecutorExit } from './executor-exit.js';
 import { rpcSettings } from './rpc-settings.js';
 import { coalescedMicrotask } from '../util/coalesced-microtask.js';
+import { serveAppPackageChunk } from '../packaging/app-package-server.js';
 
 interface ExecutorData {
   executorId: string;
@@ -188,7 +189,7 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
     );
   }
 
-  private handle(conn: RpcConnectionLike, msg: RpcMessage, reply: Reply): void {
+  private handle(conn: RpcConnectionLike, msg: RpcMessage, reply: Reply): void | Promise<void> {
     const p = msg.payload;
     switch (msg.type) {
       case 'retrieveAppConfig':
@@ -230,6 +231,9 @@ export class CoarseGrainedSchedulerBackend implements SchedulerBackend {
         reply('blockData', { blockId: `broadcast_${id}`, found: true, size: bytes.byteLength }, chunk);
         return;
       }
+      case 'fetchAppPackage':
+        // The driver's file service for the application package, behind the RPC's authentication.
+        return serveAppPackageChunk(() => this.context.appPackage(), this.context.appName, p, reply);
       default:
         throw new KindlingError(`The driver does not handle '${msg.type}' messages`);
     }

@@ -1,8 +1,20 @@
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { KindlingConf } from '../conf/kindling-conf.js';
+import { ConfigError } from '../errors.js';
+import type { ExecutorAppSource } from '../packaging/app-package.js';
+
+/** The `kindling-executor` bin, relative to a @kindling/core package directory. */
+const EXECUTOR_BIN = 'bin/kindling-executor.js';
 
 /** Absolute path of the `kindling-executor` entry point in this installation of @kindling/core. */
 export function executorEntryPoint(): string {
-  return fileURLToPath(new URL('../executor/executor-main.js', import.meta.url));
+  return fileURLToPath(new URL(`../../${EXECUTOR_BIN}`, import.meta.url));
+}
+
+/** The entry point inside an unpacked application package: executors run the Kindling version the driver runs. */
+export function packagedExecutorEntryPoint(appRoot: string): string {
+  return path.join(appRoot, 'node_modules', '@kindling', 'core', ...EXECUTOR_BIN.split('/'));
 }
 
 export interface ExecutorCommandOptions {
@@ -18,15 +30,23 @@ export interface ExecutorCommandOptions {
   secret?: string;
   /** Extra Node flags, e.g. the driver's `--import tsx` so executors can load TypeScript modules. */
   nodeOptions?: string[];
+  /** Where the executor gets the application's code; without it, from kindling.app.root on this machine. */
+  appSource?: ExecutorAppSource;
+  /** The Node binary (kindling.executor.node); default `node` from the executor host's PATH. */
+  node?: string;
+  /** Extra environment variables (kindling.executorEnv.NAME=value). */
+  env?: Record<string, string>;
 }
 
 /** The command line and environment that start one executor; every launcher uses this. */
 export function executorCommand(o: ExecutorCommandOptions): { command: string; args: string[]; env: Record<string, string> } {
   const node = [...(o.nodeOptions ?? [])];
   if (o.memoryMiB) node.push(`--max-old-space-size=${o.memoryMiB}`);
+  const source = o.appSource;
+  const entry = source?.kind === 'unpacked' ? packagedExecutorEntryPoint(source.appRoot) : executorEntryPoint();
   const args = [
     ...node,
-    executorEntryPoint(),
+    entry,
     '--driver-url',
     o.driverUrl,
     '--executor-id',
@@ -40,9 +60,34 @@ export function executorCommand(o: ExecutorCommandOptions): { command: string; a
     '--work-dir',
     o.workDir,
   ];
-  const env: Record<string, string> = {};
+  if (source?.kind === 'driver') args.push('--app-hash', source.hash, '--package-dir', source.packageDir);
+  if (source?.kind === 'unpacked') args.push('--app-root', source.appRoot);
+  const env: Record<string, string> = { ...(o.env ?? {}) };
   if (o.secret) env['KINDLING_AUTH_SECRET'] = o.secret;
-  return { command: process.execPath, args, env };
+  return { command: o.node ?? 'node', args, env };
+}
+
+const ENV_PREFIX = 'kindling.executorEnv.';
+
+/** kindling.executorEnv.NAME=value entries as an environment (Spark's spark.executorEnv.*). */
+export function executorEnvFromConf(conf: KindlingConf): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(conf.toRecord())) {
+    if (!key.startsWith(ENV_PREFIX)) continue;
+    const name = key.slice(ENV_PREFIX.length);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new ConfigError(`${key}: '${name}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)`);
+    }
+    env[name] = value;
+  }
+  return env;
+}
+
+/** kindling.executor.node, else `fallback` (a launcher on the driver's machine passes process.execPath). */
+export function executorNodeFromConf(conf: KindlingConf, fallback = 'node'): string {
+  const node = conf.get('kindling.executor.node')?.trim();
+  if (node === '') throw new ConfigError('kindling.executor.node is empty; set it to a Node binary (a path, or a name on PATH)');
+  return node ?? fallback;
 }
 
 /** Node flags of this process worth passing on to executors: module loaders such as tsx. */

@@ -1,10 +1,11 @@
+import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import { captureFunction } from '../closure/function-spec.js';
 import { ClusterManagerRegistry } from '../cluster/cluster-manager-registry.js';
 import type { DriverEndpoint } from '../cluster/driver-endpoint.js';
 import { ExecutorAddressBook } from '../cluster/executor-address-book.js';
 import { KindlingConf } from '../conf/kindling-conf.js';
-import { ClusterManagerError, IllegalArgumentError, IllegalStateError, SerializationError } from '../errors.js';
+import { IllegalArgumentError, IllegalStateError, SerializationError } from '../errors.js';
 import type { KindlingListener } from '../listener/kindling-listener.js';
 import { ListenerBus } from '../listener/listener-bus.js';
 import { DeferredRangePartitioner } from '../rdd/deferred-range-partitioner.js';
@@ -24,6 +25,8 @@ import { TaskSchedulerImpl } from '../scheduler/task-scheduler-impl.js';
 import { Accumulator } from '../shared/accumulator.js';
 import { AccumulatorRegistry } from '../shared/accumulator-registry.js';
 import { Broadcast } from '../shared/broadcast.js';
+import { appPackageOf, prepareDriverFiles } from '../packaging/driver-app-package.js';
+import { setKindlingFilesDir } from '../packaging/kindling-files.js';
 
 export interface KindlingContextOptions {
   /** Master URL; falls back to KINDLING_MASTER, then kindling.master in conf, then local[*]. */
@@ -64,6 +67,8 @@ export class KindlingContext {
   private backend!: SchedulerBackend;
 
   private readonly executors = new Map<string, ExecutorInfo>();
+  /** The driver's copy of kindling.files / kindling.archives, removed at stop(). */
+  private filesDir: string | undefined;
 
   private constructor(conf: KindlingConf) {
     this.conf = conf;
@@ -89,6 +94,11 @@ export class KindlingContext {
   }
 
   private async startScheduling(): Promise<void> {
+    this.filesDir = await prepareDriverFiles(this.conf);
+    if (this.filesDir) {
+      this.conf.set('kindling.files.dir', this.filesDir);
+      setKindlingFilesDir(this.filesDir);
+    }
     const registry = await ClusterManagerRegistry.fromConf(this.conf);
     const manager = registry.select(this.master);
     const opts = manager.taskSchedulerOptions?.(this.master, this.conf) ?? {};
@@ -123,7 +133,7 @@ export class KindlingContext {
       scheduler: this.taskScheduler,
       driver,
       executorAddresses: this.addresses,
-      appPackage: () => Promise.reject(new ClusterManagerError('Application packages are not built by this version of Kindling')),
+      appPackage: appPackageOf(this.conf),
     });
     this.taskScheduler.setBackend(this.backend);
     await this.backend.start();
@@ -246,6 +256,7 @@ export class KindlingContext {
     this.taskScheduler.stop();
     await this.backend.stop();
     this.binaries.clear();
+    if (this.filesDir) fs.rmSync(this.filesDir, { recursive: true, force: true });
   }
 
   // ---- internal API used by RDDs ----

@@ -10,9 +10,13 @@ import { connectRpc } from '../rpc/rpc-server.js';
 import type { RpcConnectionLike, RpcMessage } from '../rpc/rpc-types.js';
 import { taskDescriptionOf } from './task-description-codec.js';
 import { Executor } from './executor.js';
+import { useUnpackedPackage } from '../packaging/unpacked-app.js';
 
 /** The command-line arguments of `kindling-executor`. */
-export type ExecutorProcessArgs = Pick<ExecutorCommandOptions, 'driverUrl' | 'executorId' | 'hostname' | 'cores' | 'appId' | 'workDir'>;
+export type ExecutorProcessArgs = Pick<ExecutorCommandOptions, 'driverUrl' | 'executorId' | 'hostname' | 'cores' | 'appId' | 'workDir'> & {
+  /** An unpacked application package: the app's modules and KindlingFiles are loaded from here, not from the driver's kindling.app.root. */
+  appRoot?: string;
+};
 
 /**
  * The executor process's side of the coarse-grained protocol: fetch the app config, start the
@@ -44,6 +48,7 @@ export class CoarseGrainedExecutorBackend {
     // 1. The app config: every kindling.* key the driver runs with.
     const config = await conn.ask('retrieveAppConfig', { executorId: this.args.executorId });
     const conf = new KindlingConf(config.payload['entries'] as Record<string, string>);
+    if (this.args.appRoot) useUnpackedPackage(conf, this.args.appRoot);
     const settings = rpcSettings(conf);
 
     fs.mkdirSync(this.args.workDir, { recursive: true });

@@ -167,6 +167,7 @@ export class Executor {
       maxInMemoryFetchBytes: this.options.conf.getSizeBytes('kindling.reducer.maxSizeInFlight', '48m'),
       readHostLocalDisk: this.options.conf.getBoolean('kindling.shuffle.readHostLocalDisk', true),
       appRoot: this.options.conf.get('kindling.app.root') ?? process.cwd(),
+      filesDir: this.options.conf.get('kindling.files.dir'),
     };
     const worker = new Worker(new URL('./task-worker.js', import.meta.url), {
       workerData: { config, sync: channel.workerSide },

@@ -41,6 +41,8 @@ export interface TaskThreadConfig {
   maxInMemoryFetchBytes: number;
   readHostLocalDisk: boolean;
   appRoot: string;
+  /** kindling.files.dir: where KindlingFiles.get finds shipped files. */
+  filesDir?: string;
 }
 
 export type TaskOutcome =

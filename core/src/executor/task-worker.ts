@@ -3,6 +3,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { TaskDescription } from '../scheduler/task-description.js';
 import { SyncCaller } from './sync-channel.js';
 import { TaskRunner, type TaskThreadConfig } from './task-runner.js';
+import { setKindlingFilesDir } from '../packaging/kindling-files.js';
 
 interface WorkerData {
   config: TaskThreadConfig;
@@ -10,6 +11,7 @@ interface WorkerData {
 }
 
 const data = workerData as WorkerData;
+setKindlingFilesDir(data.config.filesDir);
 const runner = new TaskRunner(new SyncCaller(data.sync.port, data.sync.flag), data.config);
 
 parentPort!.on('message', async (msg: { type: 'run'; task: TaskDescription }) => {

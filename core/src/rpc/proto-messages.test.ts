@@ -40,6 +40,8 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   removeBroadcast: { broadcastId: 13 },
   fetchBlock: { blockId: 'shuffle_1_2_3' },
   blockData: { blockId: 'rdd_1_2', found: true, size: 2 ** 32 + 1 },
+  fetchAppPackage: { hash: 'ab'.repeat(32), offset: 2 ** 32 + 5, length: 4194304 },
+  appPackageData: { hash: 'cd'.repeat(32), size: 2 ** 33, appName: 'wordcount' },
 };
 
 describe('rpc/proto-messages', () => {

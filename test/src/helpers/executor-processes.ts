@@ -14,7 +14,7 @@ export function executorProcesses(): ExecutorProcessInfo[] {
   const found: ExecutorProcessInfo[] = [];
   for (const line of out.split('\n')) {
     const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-    if (!m || !m[2]!.includes('executor-main.js')) continue;
+    if (!m || !/executor-main\.js|kindling-executor\.js/.test(m[2]!)) continue;
     const args = m[2]!.split(/\s+/);
     const opt = (name: string) => args[args.indexOf(name) + 1] ?? '';
     found.push({ pid: Number(m[1]), executorId: opt('--executor-id'), driverUrl: opt('--driver-url'), args });

@@ -11,7 +11,7 @@ import { executorPid, executorProcesses } from '../helpers/executor-processes.js
 /** Runs a stray executor process against a driver and returns its exit code and stderr. */
 function strayExecutor(driverUrl: string, executorId: string, secret?: string): Promise<{ code: number | null; stderr: string }> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-stray-'));
-  const { command, args, env } = executorCommand({ driverUrl, executorId, hostname: 'localhost', cores: 1, appId: 'stray', workDir, secret });
+  const { command, args, env } = executorCommand({ driverUrl, executorId, hostname: 'localhost', cores: 1, appId: 'stray', workDir, secret, node: process.execPath });
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));

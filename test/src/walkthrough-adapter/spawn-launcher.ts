@@ -100,6 +100,7 @@ export class SpawnLauncher implements ExecutorLauncher {
       memoryMiB: this.options.memoryMiB,
       secret: this.options.secret,
       nodeOptions: inheritedNodeOptions(),
+      node: process.execPath, // executors on this machine run the driver's Node
     });
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: 'ignore' });
     const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
