@@ -46,7 +46,7 @@ export class YarnClusterManager implements ClusterManager {
   async createSchedulerBackend(masterUrl: string, context: BackendContext): Promise<SchedulerBackend> {
     this.taskSchedulerOptions(masterUrl, context.conf);
     const conf = context.conf;
-    const { endpoints, settings, rm } = await loadYarnCluster(conf);
+    const { hadoop, endpoints, settings, rm } = await loadYarnCluster(conf);
     const { applicationId, maxMemoryMiB } = await rm.newApplication();
     const wanted = settings.executorMemoryMiB + settings.executorMemoryOverheadMiB;
     if (maxMemoryMiB !== undefined && wanted > maxMemoryMiB) {
@@ -67,6 +67,8 @@ export class YarnClusterManager implements ClusterManager {
             driverHost: conf.get('kindling.driver.host') ?? bind,
             driverBindAddress: bind,
             secret: rpcSettings(conf).secret,
+            hadoop,
+            context,
           },
           backend,
         ),

@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import {
   RpcServer,
   executorCommand,
+  type BackendContext,
   type CoarseGrainedSchedulerBackend,
   type ExecutorLauncher,
   type ExecutorLossReason,
@@ -14,7 +14,9 @@ import { monitorApplication } from './rest/app-monitor.js';
 import { shellLine, submissionBody } from './rest/app-submission.js';
 import { containerExitMessage, exitCausedByApp } from './rest/diagnostics.js';
 import { TERMINAL_STATES, sleep, type RmRestClient } from './rest/rm-rest-client.js';
-import type { AppStaging } from './staging/app-staging.js';
+import type { HadoopConf } from './config/hadoop-conf.js';
+import { appStaging, type AppStaging } from './staging/app-staging.js';
+import { APP_LINK, AM_LINK, CONTAINER_DIR, amEntryInContainer, localResourceProto, packApplicationMaster, stageArchive } from './staging/shipped-packages.js';
 import { YarnError } from './yarn-errors.js';
 import type { YarnSettings } from './yarn-settings.js';
 
@@ -29,7 +31,9 @@ export interface YarnLauncherOptions {
   driverHost: string;
   driverBindAddress: string;
   secret?: string;
-  staging?: AppStaging;
+  hadoop: HadoopConf;
+  /** conf and appPackage(): what is shipped to the containers. */
+  context: Pick<BackendContext, 'conf' | 'appPackage'>;
   log?: (line: string) => void;
 }
 
@@ -47,6 +51,7 @@ export class YarnLauncher implements ExecutorLauncher {
   private readonly completed = new Map<string, ExecutorLossReason>();
   private readonly completionWaiters = new Map<string, Array<(r: ExecutorLossReason) => void>>();
   private readonly log: (line: string) => void;
+  private staging: AppStaging | undefined;
 
   constructor(
     private readonly o: YarnLauncherOptions,
@@ -106,7 +111,7 @@ export class YarnLauncher implements ExecutorLauncher {
     } finally {
       this.am?.close();
       await this.server?.close();
-      await this.o.staging?.remove().catch((e) => this.log(`could not remove the staging directory ${this.o.staging?.location}: ${(e as Error).message}`));
+      await this.staging?.remove().catch((e) => this.log(`could not remove the staging directory ${this.staging?.location}: ${(e as Error).message}`));
     }
   }
 
@@ -114,7 +119,7 @@ export class YarnLauncher implements ExecutorLauncher {
   async killApplication(): Promise<void> {
     this.stopped = true;
     await this.o.rm.kill(this.o.applicationId);
-    await this.o.staging?.remove().catch(() => {});
+    await this.staging?.remove().catch(() => {});
   }
 
   private async submit(): Promise<void> {
@@ -140,12 +145,23 @@ export class YarnLauncher implements ExecutorLauncher {
         });
       },
     });
-    const entry = fileURLToPath(new URL('./am/am-main.js', import.meta.url));
+    // Ship the app package (executors run it) and the AM's own package as ARCHIVE local resources.
+    const [appPkg, amPkg] = await Promise.all([o.context.appPackage(), packApplicationMaster(o.context.conf)]);
+    this.staging = appStaging(o.hadoop, { applicationId: o.applicationId, user: s.user, stagingDir: s.stagingDir });
+    const appRes = await stageArchive(this.staging, appPkg, 'app.tgz');
+    const amRes = await stageArchive(this.staging, amPkg, 'kindling-am.tgz');
+    this.log(`${o.applicationId}: staged the application (${appPkg.sizeBytes} bytes) and the ApplicationMaster in ${this.staging.location}`);
     const words = this.executorWords();
     const spec: AmSpec = {
       driver: { host: o.driverHost, port: this.server.port },
       schedulers: o.rmEndpoints.map((e) => e.scheduler),
-      executor: { memoryMiB: s.executorMemoryMiB + s.executorMemoryOverheadMiB, vCores: s.executorCores, words, env: {}, localResources: [] },
+      executor: {
+        memoryMiB: s.executorMemoryMiB + s.executorMemoryOverheadMiB,
+        vCores: s.executorCores,
+        words,
+        env: {},
+        localResources: [{ key: APP_LINK, value: localResourceProto(appRes) }],
+      },
       maxExecutorFailures: s.maxExecutorFailures,
       heartbeatMs: s.heartbeatMs,
     };
@@ -158,12 +174,12 @@ export class YarnLauncher implements ExecutorLauncher {
         vCores: s.amCores,
         maxAppAttempts: s.maxAppAttempts,
         tags: s.tags,
-        localResources: {},
+        localResources: { [AM_LINK]: amRes },
         environment: { [AM_SPEC_ENV]: encodeAmSpec(spec), ...(o.secret ? { KINDLING_AUTH_SECRET: o.secret } : {}) },
         command: shellLine([
           [s.nodePath, 'kindling.yarn.node'],
           [`--max-old-space-size=${s.amMemoryMiB}`, 'the AM heap'],
-          [entry, 'the ApplicationMaster entry point'],
+          [amEntryInContainer(amPkg), 'the ApplicationMaster entry point'],
         ]),
       }),
     );
@@ -191,6 +207,8 @@ export class YarnLauncher implements ExecutorLauncher {
       appId: o.applicationId,
       workDir: 'kindling-work', // relative: inside the container's own directory, removed with it
       memoryMiB: s.executorMemoryMiB,
+      appSource: { kind: 'unpacked', appRoot: `${CONTAINER_DIR}/${APP_LINK}` },
+      node: s.nodePath,
     });
     return [s.nodePath, ...args];
   }

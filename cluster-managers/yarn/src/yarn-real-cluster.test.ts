@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { KindlingContext } from '@kindling/core';
 import { HadoopConf } from './config/hadoop-conf.js';
 import { rmEndpoints } from './config/rm-endpoints.js';
@@ -15,6 +18,8 @@ const enabled = process.env['KINDLING_YARN_IT'] === '1';
 describe('yarn/real YARN (MiniYARNCluster)', function () {
   this.timeout(300_000);
   let cluster: MiniYarnCluster | undefined;
+  let app: string;
+  let staging: string;
 
   before(async function () {
     if (!enabled) {
@@ -27,13 +32,23 @@ describe('yarn/real YARN (MiniYARNCluster)', function () {
       this.skip();
     }
     cluster = await startMiniYarn();
+    // A tiny app outside the repository: what is packed and shipped to the containers.
+    app = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-yarn-app-'));
+    fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'yarn-it-app', type: 'module' }));
+    fs.writeFileSync(path.join(app, 'app.js'), '// entry\n');
+    staging = path.join(app, 'staging');
   });
   after(async () => {
     await cluster?.stop();
+    if (app) fs.rmSync(app, { recursive: true, force: true });
   });
 
   const conf = () => ({
     'kindling.yarn.confDir': cluster!.confDir,
+    'kindling.app.root': app,
+    'kindling.app.entry': path.join(app, 'app.js'),
+    'kindling.app.package.cacheDir': path.join(app, '.cache'),
+    'kindling.yarn.stagingDir': staging,
     'kindling.executor.instances': '2',
     'kindling.executor.memory': '200m',
     'kindling.executor.memoryOverhead': '128m',
@@ -69,6 +84,7 @@ describe('yarn/real YARN (MiniYARNCluster)', function () {
     const report = await new RmRestClient(rmEndpoints(hc)).app(appId);
     expect(report.state).to.equal('FINISHED');
     expect(report.finalStatus).to.equal('SUCCEEDED');
+    expect(fs.readdirSync(staging), 'the staging directory is removed when the app ends').to.deep.equal([]);
   });
 
   it('names an unknown queue clearly', async () => {

@@ -1,3 +1,4 @@
+import { YarnError } from '../yarn-errors.js';
 import { entryMap } from './lenient-json.js';
 
 /** A file the NodeManager downloads (and for ARCHIVE, unpacks) into the container's directory. */
@@ -58,8 +59,9 @@ export function submissionBody(s: AppSubmission): Record<string, unknown> {
  * anything else travels in the container environment.
  */
 export function shellWord(word: string, what: string): string {
-  if (!/^[A-Za-z0-9_./:=@%+,-]+$/.test(word)) {
-    throw new Error(`Cannot put ${what} '${word}' on a YARN container command line: only letters, digits and _./:=@%+,- are safe there; pass it through the environment instead`);
+  // {{PWD}} is YARN's own reference to the container directory, expanded by the NodeManager.
+  if (!/^[A-Za-z0-9_./:=@%+,-]+$/.test(word.replaceAll('{{PWD}}', 'PWD'))) {
+    throw new YarnError(`Cannot put ${what} '${word}' on a YARN container command line: only letters, digits and _./:=@%+,- are safe there; pass it through the environment instead`);
   }
   return word;
 }
