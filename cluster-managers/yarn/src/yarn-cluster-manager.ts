@@ -12,7 +12,11 @@ import {
 import { HadoopConf, hadoopConfDirs } from './config/hadoop-conf.js';
 import { rmEndpoints } from './config/rm-endpoints.js';
 import { RmRestClient } from './rest/rm-rest-client.js';
-import { YarnLauncher } from './yarn-launcher.js';
+import { clusterDriverSpec } from './am/cluster-driver.js';
+import { readCredentialsFile, tokenOfKind } from './ipc/credentials-file.js';
+import { attemptIdString, parseContainerId } from './ipc/yarn-ids.js';
+import { YarnDriverSubmitter } from './yarn-driver-submitter.js';
+import { YarnLauncher, type YarnLauncherOptions } from './yarn-launcher.js';
 import { yarnSettings } from './yarn-settings.js';
 
 /** Where the cluster is: HADOOP_CONF_DIR / YARN_CONF_DIR (or kindling.yarn.confDir), parsed. */
@@ -43,23 +47,24 @@ export class YarnClusterManager implements ClusterManager {
     return {};
   }
 
+  /** Cluster deploy mode (kindling-submit --deploy-mode cluster, --status, --kill). */
+  driverSubmitter(masterUrl: string, conf: KindlingConf): YarnDriverSubmitter {
+    this.taskSchedulerOptions(masterUrl, conf);
+    return new YarnDriverSubmitter(conf);
+  }
+
   async createSchedulerBackend(masterUrl: string, context: BackendContext): Promise<SchedulerBackend> {
     this.taskSchedulerOptions(masterUrl, context.conf);
     const conf = context.conf;
-    const { hadoop, endpoints, settings, rm } = await loadYarnCluster(conf);
-    const { applicationId, maxMemoryMiB } = await rm.newApplication();
-    const wanted = settings.executorMemoryMiB + settings.executorMemoryOverheadMiB;
-    if (maxMemoryMiB !== undefined && wanted > maxMemoryMiB) {
-      throw new MasterUrlError(`Executor containers need ${wanted} MiB (kindling.executor.memory ${settings.executorMemoryMiB} + overhead ${settings.executorMemoryOverheadMiB}) but the cluster's maximum is ${maxMemoryMiB} MiB (yarn.scheduler.maximum-allocation-mb); lower kindling.executor.memory or kindling.executor.memoryOverhead`);
-    }
+    const settings = yarnSettings(conf);
+    const { applicationId, cluster } = await locateCluster(conf);
     const bind = conf.get('kindling.driver.bindAddress') ?? '127.0.0.1';
     return new CoarseGrainedSchedulerBackend(
       context,
       (driverUrl, backend) =>
         new YarnLauncher(
           {
-            rm,
-            rmEndpoints: endpoints,
+            ...cluster,
             applicationId,
             appName: context.appName,
             settings,
@@ -67,7 +72,6 @@ export class YarnClusterManager implements ClusterManager {
             driverHost: conf.get('kindling.driver.host') ?? bind,
             driverBindAddress: bind,
             secret: rpcSettings(conf).secret,
-            hadoop,
             context,
           },
           backend,
@@ -75,4 +79,31 @@ export class YarnClusterManager implements ClusterManager {
       { initialExecutors: settings.executorInstances, minRegisteredRatio: 0.8, applicationId },
     );
   }
+}
+
+/**
+ * Client mode: a new application from the RM. Cluster mode (this driver runs in its own AM
+ * container, started by YarnDriverSubmitter): the application and AMRMToken of this container.
+ */
+async function locateCluster(conf: KindlingConf): Promise<{ applicationId: string; cluster: Pick<YarnLauncherOptions, 'rm' | 'rmEndpoints' | 'hadoop' | 'inAm'> }> {
+  const inAm = clusterDriverSpec();
+  const tokenFile = process.env['HADOOP_TOKEN_FILE_LOCATION'];
+  if (inAm && tokenFile && process.env['CONTAINER_ID']) {
+    const attempt = parseContainerId(process.env['CONTAINER_ID']).appAttemptId;
+    const app = attempt.applicationId;
+    return {
+      applicationId: `application_${app.clusterTimestamp}_${String(app.id).padStart(4, '0')}`,
+      cluster: {
+        rmEndpoints: inAm.schedulers.map((s) => ({ webappUrl: '', address: s, scheduler: s })),
+        inAm: { amRmToken: tokenOfKind(readCredentialsFile(tokenFile), 'YARN_AM_RM_TOKEN', tokenFile), attemptId: attemptIdString(attempt), appResource: inAm.appResource, localStagingDir: inAm.localStagingDir },
+      },
+    };
+  }
+  const { hadoop, endpoints, settings, rm } = await loadYarnCluster(conf);
+  const { applicationId, maxMemoryMiB } = await rm.newApplication();
+  const wanted = settings.executorMemoryMiB + settings.executorMemoryOverheadMiB;
+  if (maxMemoryMiB !== undefined && wanted > maxMemoryMiB) {
+    throw new MasterUrlError(`Executor containers need ${wanted} MiB (kindling.executor.memory ${settings.executorMemoryMiB} + overhead ${settings.executorMemoryOverheadMiB}) but the cluster's maximum is ${maxMemoryMiB} MiB (yarn.scheduler.maximum-allocation-mb); lower kindling.executor.memory or kindling.executor.memoryOverhead`);
+  }
+  return { applicationId, cluster: { rm, rmEndpoints: endpoints, hadoop } };
 }

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import {
   RpcServer,
   executorCommand,
@@ -14,14 +15,18 @@ import { monitorApplication } from './rest/app-monitor.js';
 import { shellLine, submissionBody } from './rest/app-submission.js';
 import { containerExitMessage, exitCausedByApp } from './rest/diagnostics.js';
 import { TERMINAL_STATES, sleep, type RmRestClient } from './rest/rm-rest-client.js';
+import { ApplicationMaster } from './am/application-master.js';
 import type { HadoopConf } from './config/hadoop-conf.js';
+import type { HadoopToken } from './ipc/hadoop-token.js';
+import type { LocalResource } from './rest/app-submission.js';
 import { appStaging, type AppStaging } from './staging/app-staging.js';
 import { APP_LINK, AM_LINK, CONTAINER_DIR, amEntryInContainer, localResourceProto, packApplicationMaster, stageArchive } from './staging/shipped-packages.js';
 import { YarnError } from './yarn-errors.js';
 import type { YarnSettings } from './yarn-settings.js';
 
 export interface YarnLauncherOptions {
-  rm: RmRestClient;
+  /** The RM's REST API (client mode; unused in the AM container). */
+  rm?: RmRestClient;
   rmEndpoints: readonly RmEndpoint[];
   applicationId: string;
   appName: string;
@@ -31,10 +36,22 @@ export interface YarnLauncherOptions {
   driverHost: string;
   driverBindAddress: string;
   secret?: string;
-  hadoop: HadoopConf;
+  hadoop?: HadoopConf;
   /** conf and appPackage(): what is shipped to the containers. */
   context: Pick<BackendContext, 'conf' | 'appPackage'>;
   log?: (line: string) => void;
+  /** Cluster mode: set when this driver runs inside its own AM container. */
+  inAm?: InAmContext;
+}
+
+/** What the driver finds in its AM container (cluster mode). */
+export interface InAmContext {
+  amRmToken: HadoopToken;
+  attemptId: string;
+  /** The staged app package, which executors localize too. */
+  appResource: LocalResource;
+  /** A file:// staging directory to remove when the driver ends. */
+  localStagingDir?: string;
 }
 
 /**
@@ -52,6 +69,7 @@ export class YarnLauncher implements ExecutorLauncher {
   private readonly completionWaiters = new Map<string, Array<(r: ExecutorLossReason) => void>>();
   private readonly log: (line: string) => void;
   private staging: AppStaging | undefined;
+  private inProcessAm: Promise<string> | undefined;
 
   constructor(
     private readonly o: YarnLauncherOptions,
@@ -97,13 +115,19 @@ export class YarnLauncher implements ExecutorLauncher {
     const id = this.o.applicationId;
     try {
       if (this.am && !this.am.closed) await this.am.ask('kindling.yarn.AmFinish', { succeeded: true, diagnostics: '' }, undefined, 30_000).catch(() => {});
+      if (this.inProcessAm) {
+        await this.inProcessAm.catch(() => {}); // unregistered; the RM ends the app when this container exits
+        if (this.o.inAm?.localStagingDir) fs.rmSync(this.o.inAm.localStagingDir, { recursive: true, force: true });
+        return;
+      }
+      const rm = this.o.rm!;
       const deadline = Date.now() + 30_000;
       for (;;) {
-        const r = await this.o.rm.app(id).catch(() => undefined);
+        const r = await rm.app(id).catch(() => undefined);
         if (!r || TERMINAL_STATES.has(r.state)) break;
         if (Date.now() > deadline) {
           this.log(`${id} did not finish within 30 s of the driver stopping; killing it`);
-          await this.o.rm.kill(id).catch((e) => this.log(`kill of ${id}: ${(e as Error).message}`));
+          await rm.kill(id).catch((e) => this.log(`kill of ${id}: ${(e as Error).message}`));
           break;
         }
         await sleep(250);
@@ -118,7 +142,7 @@ export class YarnLauncher implements ExecutorLauncher {
   /** Ctrl-C / kindling-submit --kill in client mode: kill the YARN app right away. */
   async killApplication(): Promise<void> {
     this.stopped = true;
-    await this.o.rm.kill(this.o.applicationId);
+    await this.o.rm?.kill(this.o.applicationId);
     await this.staging?.remove().catch(() => {});
   }
 
@@ -145,27 +169,16 @@ export class YarnLauncher implements ExecutorLauncher {
         });
       },
     });
+    if (o.inAm) return this.runInProcessAm(o.inAm, amRegistered);
     // Ship the app package (executors run it) and the AM's own package as ARCHIVE local resources.
     const [appPkg, amPkg] = await Promise.all([o.context.appPackage(), packApplicationMaster(o.context.conf)]);
-    this.staging = appStaging(o.hadoop, { applicationId: o.applicationId, user: s.user, stagingDir: s.stagingDir });
+    const rm = o.rm!;
+    this.staging = appStaging(o.hadoop!, { applicationId: o.applicationId, user: s.user, stagingDir: s.stagingDir });
     const appRes = await stageArchive(this.staging, appPkg, 'app.tgz');
     const amRes = await stageArchive(this.staging, amPkg, 'kindling-am.tgz');
     this.log(`${o.applicationId}: staged the application (${appPkg.sizeBytes} bytes) and the ApplicationMaster in ${this.staging.location}`);
-    const words = this.executorWords();
-    const spec: AmSpec = {
-      driver: { host: o.driverHost, port: this.server.port },
-      schedulers: o.rmEndpoints.map((e) => e.scheduler),
-      executor: {
-        memoryMiB: s.executorMemoryMiB + s.executorMemoryOverheadMiB,
-        vCores: s.executorCores,
-        words,
-        env: {},
-        localResources: [{ key: APP_LINK, value: localResourceProto(appRes) }],
-      },
-      maxExecutorFailures: s.maxExecutorFailures,
-      heartbeatMs: s.heartbeatMs,
-    };
-    await o.rm.submit(
+    const spec = this.amSpec(appRes);
+    await rm.submit(
       submissionBody({
         applicationId: o.applicationId,
         name: o.appName,
@@ -185,15 +198,40 @@ export class YarnLauncher implements ExecutorLauncher {
     );
     this.log(`Submitted ${o.applicationId} to YARN queue '${s.queue}'`);
     // Fails fast with the diagnostics (unknown queue, ...) if the app dies before its AM registers.
-    const watch = monitorApplication(o.rm, o.applicationId, s.queue, { intervalMs: 500, log: this.log, until: new Set(['RUNNING']) }).then(async () => {
+    const watch = monitorApplication(rm, o.applicationId, s.queue, { intervalMs: 500, log: this.log, until: new Set(['RUNNING']) }).then(async () => {
       await Promise.race([amRegistered, sleep(s.submitTimeoutMs)]);
       if (!this.am) {
-        const r = await o.rm.app(o.applicationId);
+        const r = await rm.app(o.applicationId);
         throw new YarnError(`The ApplicationMaster of ${o.applicationId} did not connect back within ${s.submitTimeoutMs} ms (state ${r.state}; AM logs: ${r.amContainerLogs ?? 'unknown'}). Is kindling.driver.host (${o.driverHost}) reachable from the cluster?`);
       }
     });
     await Promise.race([amRegistered, watch]);
     void watch.catch(() => {});
+  }
+
+  private amSpec(appResource: LocalResource): AmSpec {
+    const s = this.o.settings;
+    return {
+      driver: { host: this.o.driverHost, port: this.server!.port },
+      schedulers: this.o.rmEndpoints.map((e) => e.scheduler),
+      executor: {
+        memoryMiB: s.executorMemoryMiB + s.executorMemoryOverheadMiB,
+        vCores: s.executorCores,
+        words: this.executorWords(),
+        env: {},
+        localResources: [{ key: APP_LINK, value: localResourceProto(appResource) }],
+      },
+      maxExecutorFailures: s.maxExecutorFailures,
+      heartbeatMs: s.heartbeatMs,
+    };
+  }
+
+  /** Cluster mode: this driver runs in the AM container, so the AM runs in this process, linked over loopback. */
+  private async runInProcessAm(inAm: InAmContext, amRegistered: Promise<void>): Promise<void> {
+    const am = new ApplicationMaster(this.amSpec(inAm.appResource), inAm.amRmToken, this.o.secret, inAm.attemptId, (l) => this.log(`[am] ${l}`));
+    this.inProcessAm = am.run();
+    this.inProcessAm.catch((e: Error) => this.backend.applicationFailed(`The in-process ApplicationMaster failed: ${e.message}`));
+    await Promise.race([amRegistered, this.inProcessAm.then(() => undefined)]);
   }
 
   private executorWords(): string[] {

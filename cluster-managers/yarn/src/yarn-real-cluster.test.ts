@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KindlingContext } from '@kindling/core';
+import { KindlingConf, packApplication } from '@kindling/core/cluster-manager';
+import { YarnDriverSubmitter } from './yarn-driver-submitter.js';
 import { HadoopConf } from './config/hadoop-conf.js';
 import { rmEndpoints } from './config/rm-endpoints.js';
 import { RmRestClient } from './rest/rm-rest-client.js';
@@ -96,5 +99,71 @@ describe('yarn/real YARN (MiniYARNCluster)', function () {
       (e: Error) => e,
     );
     expect(err?.message).to.match(/unknown queue 'nosuchqueue'/);
+  });
+
+  it('runs word count in cluster mode: the driver in the AM container from the shipped package (DriverSubmitter)', async () => {
+    // An app that depends on Kindling and this adapter, as a user's app installed from npm would.
+    const clusterApp = fs.mkdtempSync(path.join(os.tmpdir(), 'kindling-yarn-cluster-app-'));
+    try {
+      fs.writeFileSync(
+        path.join(clusterApp, 'package.json'),
+        JSON.stringify({ name: 'yarn-cluster-app', type: 'module', dependencies: { '@kindling/core': '0.1.0', '@kindling/cluster-manager-yarn': '0.1.0' } }),
+      );
+      fs.mkdirSync(path.join(clusterApp, 'node_modules', '@kindling'), { recursive: true });
+      fs.symlinkSync(fileURLToPath(new URL('../../../core', import.meta.url)), path.join(clusterApp, 'node_modules', '@kindling', 'core'));
+      fs.symlinkSync(fileURLToPath(new URL('..', import.meta.url)), path.join(clusterApp, 'node_modules', '@kindling', 'cluster-manager-yarn'));
+      fs.writeFileSync(
+        path.join(clusterApp, 'wordcount.js'),
+        [
+          "import * as fs from 'node:fs';",
+          "import { KindlingContext } from '@kindling/core';",
+          'const [out] = process.argv.slice(2);',
+          'const kc = await KindlingContext.create({});',
+          "const counts = await kc.parallelize(['a b a', 'c a b'], 2).flatMap((l) => l.split(' ')).map((w) => [w, 1]).reduceByKey((x, y) => x + y).collect();",
+          'fs.writeFileSync(out, JSON.stringify({ counts: Object.fromEntries(counts), executors: kc.executorInfos().length, master: kc.master }));',
+          'await kc.stop();',
+        ].join('\n'),
+      );
+      const out = path.join(clusterApp, 'result.json');
+      const pkg = await packApplication({ appRoot: clusterApp, entry: 'wordcount.js', cacheDir: path.join(app, '.cache') });
+      const { ['kindling.authenticate.secret']: _secret, ...driverConf } = conf();
+      const submitter = new YarnDriverSubmitter(new KindlingConf(conf()));
+      const submission = await submitter.submit({
+        masterUrl: 'yarn',
+        appName: 'kindling yarn cluster wordcount',
+        conf: driverConf,
+        appPackage: pkg,
+        appArgs: [out],
+        supervise: false,
+        driverMemoryMiB: 256,
+        driverCores: 1,
+      });
+      expect(submission.submissionId).to.match(/^application_\d+_\d{4}$/);
+      let status = await submitter.status(submission.submissionId);
+      const deadline = Date.now() + 180_000;
+      while (!['FINISHED', 'FAILED', 'KILLED'].includes(status.state) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1000));
+        status = await submitter.status(submission.submissionId);
+      }
+      expect(status.state, status.message).to.equal('FINISHED');
+      expect(JSON.parse(fs.readFileSync(out, 'utf8'))).to.deep.equal({ counts: { a: 3, b: 2, c: 1 }, executors: 2, master: 'yarn' });
+      expect(fs.readdirSync(staging), 'staging removed').to.deep.equal([]);
+    } finally {
+      fs.rmSync(clusterApp, { recursive: true, force: true });
+    }
+  });
+
+  it('kills a running application (PUT state KILLED) and the driver learns it', async () => {
+    const kc = await KindlingContext.create({ master: 'yarn', conf: conf() });
+    const appId = kc.applicationId;
+    const hc = await HadoopConf.load([cluster!.confDir]);
+    const rm = new RmRestClient(rmEndpoints(hc));
+    try {
+      expect(await rm.kill(appId)).to.equal('KILLED');
+      const report = await rm.app(appId);
+      expect(report.state).to.equal('KILLED');
+    } finally {
+      await kc.stop();
+    }
   });
 });
