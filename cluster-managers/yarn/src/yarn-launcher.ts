@@ -70,6 +70,7 @@ export class YarnLauncher implements ExecutorLauncher {
   private readonly log: (line: string) => void;
   private staging: AppStaging | undefined;
   private inProcessAm: Promise<string> | undefined;
+  private signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
 
   constructor(
     private readonly o: YarnLauncherOptions,
@@ -111,6 +112,7 @@ export class YarnLauncher implements ExecutorLauncher {
   /** Tells the AM to unregister (SUCCEEDED), waits for the app to end, kills it if it will not, removes staging. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.removeSignalKill();
     await this.submitted?.catch(() => {});
     const id = this.o.applicationId;
     try {
@@ -142,8 +144,33 @@ export class YarnLauncher implements ExecutorLauncher {
   /** Ctrl-C / kindling-submit --kill in client mode: kill the YARN app right away. */
   async killApplication(): Promise<void> {
     this.stopped = true;
-    await this.o.rm?.kill(this.o.applicationId);
+    await this.o.rm?.kill(this.o.applicationId, 10_000);
     await this.staging?.remove().catch(() => {});
+  }
+
+  /**
+   * Client mode: SIGINT/SIGTERM of the driver kills the YARN app through REST before the process
+   * ends (otherwise the AM would only notice the driver's disconnect). The signal is then raised
+   * again, so the process ends as it would have.
+   */
+  private installSignalKill(): void {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      this.removeSignalKill();
+      this.log(`${signal}: killing YARN application ${this.o.applicationId}`);
+      void this.killApplication()
+        .catch((e: Error) => this.log(`kill of ${this.o.applicationId} failed: ${e.message}`))
+        .finally(() => process.kill(process.pid, signal));
+    };
+    this.signalHandler = onSignal;
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+
+  private removeSignalKill(): void {
+    if (!this.signalHandler) return;
+    process.off('SIGINT', this.signalHandler);
+    process.off('SIGTERM', this.signalHandler);
+    this.signalHandler = undefined;
   }
 
   private async submit(): Promise<void> {
@@ -197,6 +224,7 @@ export class YarnLauncher implements ExecutorLauncher {
       }),
     );
     this.log(`Submitted ${o.applicationId} to YARN queue '${s.queue}'`);
+    this.installSignalKill();
     // Fails fast with the diagnostics (unknown queue, ...) if the app dies before its AM registers.
     const watch = monitorApplication(rm, o.applicationId, s.queue, { intervalMs: 500, log: this.log, until: new Set(['RUNNING']) }).then(async () => {
       await Promise.race([amRegistered, sleep(s.submitTimeoutMs)]);

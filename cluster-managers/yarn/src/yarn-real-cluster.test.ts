@@ -166,4 +166,36 @@ describe('yarn/real YARN (MiniYARNCluster)', function () {
       await kc.stop();
     }
   });
+
+  it('kills the YARN app through REST when the client-mode driver gets SIGINT (Ctrl-C)', async () => {
+    const script = path.join(app, 'ctrl-c-driver.mjs');
+    const core = new URL('../../../core/dist/index.js', import.meta.url).href;
+    fs.writeFileSync(
+      script,
+      [
+        `import { KindlingContext } from ${JSON.stringify(core)};`,
+        `const kc = await KindlingContext.create({ master: 'yarn', conf: JSON.parse(process.env.TEST_CONF) });`,
+        "console.log('APP ' + kc.applicationId);",
+        'setInterval(() => {}, 1000);',
+      ].join('\n'),
+    );
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [script], { env: { ...process.env, TEST_CONF: JSON.stringify(conf()) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const deadline = Date.now() + 180_000;
+    while (!/APP (application_\S+)/.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`driver did not start: ${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const appId = /APP (application_\S+)/.exec(out)![1]!;
+    child.kill('SIGINT');
+    const exit = await exited;
+    expect(exit.signal, out).to.equal('SIGINT');
+    expect(out).to.match(new RegExp(`SIGINT: killing YARN application ${appId}`));
+    const hc = await HadoopConf.load([cluster!.confDir]);
+    expect((await new RmRestClient(rmEndpoints(hc)).app(appId)).state).to.equal('KILLED');
+  });
 });
