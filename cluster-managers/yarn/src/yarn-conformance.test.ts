@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { conformanceSuite } from '@kindling/core/testing';
-import { containerExecutors, miniYarnUnavailable, startMiniYarn, type MiniYarnCluster } from './testing/mini-yarn-cluster.test-helper.js';
+import { containerExecutors, miniYarnConf, miniYarnUnavailable, startMiniYarn, type MiniYarnCluster } from './testing/mini-yarn-cluster.test-helper.js';
 
 /** The conformance kit with master 'yarn' on a real MiniYARNCluster (KINDLING_YARN_IT=1; .ci/run's YARN step). */
 if (process.env['KINDLING_YARN_IT'] === '1' && !miniYarnUnavailable()) {
@@ -11,15 +11,7 @@ if (process.env['KINDLING_YARN_IT'] === '1' && !miniYarnUnavailable()) {
   conformanceSuite({
     name: 'real YARN (MiniYARNCluster)',
     masterUrl: 'yarn',
-    conf: {
-      'kindling.yarn.confDir': path.join(workDir, 'conf'),
-      'kindling.executor.instances': '2',
-      'kindling.executor.memory': '200m',
-      'kindling.executor.memoryOverhead': '128m',
-      'kindling.yarn.am.memory': '128m',
-      'kindling.yarn.am.memoryOverhead': '128m',
-      'kindling.yarn.scheduler.heartbeat.interval-ms': '500ms',
-    },
+    conf: miniYarnConf(path.join(workDir, 'conf')),
     expectedExecutors: 2,
     supportsExecutorRequests: true,
     timeoutMs: 180_000,

@@ -9,7 +9,7 @@ import { YarnDriverSubmitter } from './yarn-driver-submitter.js';
 import { HadoopConf } from './config/hadoop-conf.js';
 import { rmEndpoints } from './config/rm-endpoints.js';
 import { RmRestClient } from './rest/rm-rest-client.js';
-import { miniYarnUnavailable, startMiniYarn, type MiniYarnCluster } from './testing/mini-yarn-cluster.test-helper.js';
+import { miniYarnConf, miniYarnUnavailable, startMiniYarn, type MiniYarnCluster } from './testing/mini-yarn-cluster.test-helper.js';
 
 /**
  * Against a real YARN: a MiniYARNCluster (Hadoop 3.5.0 from Maven Central, 1 RM + 1 NM) on
@@ -47,17 +47,11 @@ describe('yarn/real YARN (MiniYARNCluster)', function () {
   });
 
   const conf = () => ({
-    'kindling.yarn.confDir': cluster!.confDir,
+    ...miniYarnConf(cluster!.confDir),
     'kindling.app.root': app,
     'kindling.app.entry': path.join(app, 'app.js'),
     'kindling.app.package.cacheDir': path.join(app, '.cache'),
     'kindling.yarn.stagingDir': staging,
-    'kindling.executor.instances': '2',
-    'kindling.executor.memory': '200m',
-    'kindling.executor.memoryOverhead': '128m',
-    'kindling.yarn.am.memory': '128m',
-    'kindling.yarn.am.memoryOverhead': '128m',
-    'kindling.yarn.scheduler.heartbeat.interval-ms': '500ms',
     'kindling.authenticate': 'true',
     'kindling.authenticate.secret': 'yarn-it-secret',
   });

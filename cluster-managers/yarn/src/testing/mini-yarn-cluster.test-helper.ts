@@ -85,3 +85,16 @@ export function containerExecutors(cluster: { workDir: string }): Map<string, nu
   }
   return out;
 }
+
+/** Small containers that fit the MiniYARNCluster's one 4 GiB NodeManager: AM + 2 executors, fast heartbeats. */
+export function miniYarnConf(confDir: string): Record<string, string> {
+  return {
+    'kindling.yarn.confDir': confDir,
+    'kindling.executor.instances': '2',
+    'kindling.executor.memory': '200m',
+    'kindling.executor.memoryOverhead': '128m',
+    'kindling.yarn.am.memory': '128m',
+    'kindling.yarn.am.memoryOverhead': '128m',
+    'kindling.yarn.scheduler.heartbeat.interval-ms': '500ms',
+  };
+}
