@@ -17,6 +17,7 @@ import { trivialJobLatency } from './trivial-job-latency.js';
 import { wordCount } from './word-count.js';
 import { shuffleSortCluster } from './shuffle-sort-cluster.js';
 import { executorStart } from './executor-start.js';
+import { yarnStartup } from './yarn-startup.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -32,6 +33,8 @@ export const BENCHMARKS: Benchmark[] = [
   schedulerThroughput({ name: 'scheduler-throughput/local-cluster', master: 'local-cluster[2,1,512]', targetTasksPerSec: 3_000 }),
   shuffleSortCluster({ master: 'local-cluster[2,1,1024]', baselineMaster: 'local[2]' }),
   executorStart({ master: 'local-cluster[4,1,256]', executors: 4 }),
+  // A real YARN (MiniYARNCluster); skipped without java and mvn.
+  yarnStartup(),
 ];
 
 interface Args {

@@ -82,7 +82,13 @@ export class YarnLauncher implements ExecutorLauncher {
   async requestTotal(total: number): Promise<boolean> {
     if (this.stopped) return false;
     this.total = total;
-    this.submitted ??= this.submit();
+    this.submitted ??= this.submit().catch(async (e: unknown) => {
+      // Nothing may outlive a failed start: the signal handlers, the AM-link port, the staged files.
+      this.removeSignalKill();
+      await this.server?.close().catch(() => {});
+      await this.staging?.remove().catch(() => {});
+      throw e;
+    });
     await this.submitted;
     if (this.am && !this.am.closed) await this.am.ask('kindling.yarn.AmRequestTotal', { total });
     return true;

@@ -85,6 +85,7 @@ describe('yarn/real YARN (MiniYARNCluster)', function () {
   });
 
   it('names an unknown queue clearly', async () => {
+    const sigintListeners = process.listenerCount('SIGINT');
     const err = await KindlingContext.create({ master: 'yarn', conf: { ...conf(), 'kindling.yarn.queue': 'nosuchqueue' } }).then(
       async (kc) => {
         await kc.stop();
@@ -93,6 +94,8 @@ describe('yarn/real YARN (MiniYARNCluster)', function () {
       (e: Error) => e,
     );
     expect(err?.message).to.match(/unknown queue 'nosuchqueue'/);
+    expect(fs.readdirSync(staging), 'a failed submit leaves no staged files').to.deep.equal([]);
+    expect(process.listenerCount('SIGINT'), 'nor a signal handler').to.equal(sigintListeners);
   });
 
   it('runs word count in cluster mode: the driver in the AM container from the shipped package (DriverSubmitter)', async () => {
