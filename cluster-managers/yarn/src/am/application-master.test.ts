@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RpcServer } from '@kindling/core/cluster-manager';
 import type { HadoopToken } from '../ipc/hadoop-token.js';
-import { HadoopIpcSimulator } from '../testing/hadoop-ipc-server.test-helper.js';
+import { HadoopIpcSimulator, SimulatedRemoteException } from '../testing/hadoop-ipc-server.test-helper.js';
 import { registerAmLinkMessages } from './am-link.js';
 import { ApplicationMaster } from './application-master.js';
 import { EXECUTOR_ID_PLACEHOLDER, HOSTNAME_PLACEHOLDER } from './am-spec.js';
@@ -129,6 +129,93 @@ describe('yarn/ApplicationMaster loop (simulated RM and NM, real driver link)', 
       await driver.close();
       await rmSim.stop();
       await nmSim.stop();
+    }
+  });
+
+  it('fails over to the next RM on StandbyException and registers again where the attempt is unknown', async () => {
+    registerAmLinkMessages();
+    const rmMethods = (name: string, behaviour: { standbyAfterRegister?: boolean; unknownAttemptOnce?: boolean }, log: string[]) => {
+      let registered = false;
+      let unknownSent = false;
+      let responseId = 0;
+      return {
+        registerApplicationMaster: {
+          requestType: 'hadoop.yarn.RegisterApplicationMasterRequestProto',
+          responseType: 'hadoop.yarn.RegisterApplicationMasterResponseProto',
+          handle: () => {
+            log.push(`${name}:register`);
+            registered = true;
+            responseId = 0;
+            return { maximumCapability: { memory: 4096, virtualCores: 8 }, queue: 'root.default' };
+          },
+        },
+        allocate: {
+          requestType: 'hadoop.yarn.AllocateRequestProto',
+          responseType: 'hadoop.yarn.AllocateResponseProto',
+          handle: () => {
+            if (behaviour.standbyAfterRegister) {
+              log.push(`${name}:standby`);
+              throw new SimulatedRemoteException('org.apache.hadoop.ipc.StandbyException', 'Operation category READ is not supported in state standby');
+            }
+            if (behaviour.unknownAttemptOnce && !unknownSent) {
+              unknownSent = true;
+              registered = false;
+              log.push(`${name}:not-registered`);
+              throw new SimulatedRemoteException('org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException', 'AM is not registered for known application attempt');
+            }
+            if (!registered) throw new SimulatedRemoteException('org.apache.hadoop.yarn.exceptions.ApplicationMasterNotRegisteredException', 'not registered');
+            log.push(`${name}:allocate`);
+            return { responseId: ++responseId };
+          },
+        },
+        finishApplicationMaster: {
+          requestType: 'hadoop.yarn.FinishApplicationMasterRequestProto',
+          responseType: 'hadoop.yarn.FinishApplicationMasterResponseProto',
+          handle: () => {
+            log.push(`${name}:finish`);
+            return { isUnregistered: true };
+          },
+        },
+      };
+    };
+    const log: string[] = [];
+    const rm1 = await HadoopIpcSimulator.start({ tokens: new Map([b64(amRm)]), methods: rmMethods('rm1', { standbyAfterRegister: true }, log) });
+    const rm2 = await HadoopIpcSimulator.start({ tokens: new Map([b64(amRm)]), methods: rmMethods('rm2', { unknownAttemptOnce: true }, log) });
+    let amConn: import('@kindling/core/cluster-manager').RpcConnectionLike | undefined;
+    const driver = await RpcServer.listen({
+      onConnection: (conn) =>
+        conn.onMessage((msg, reply) => {
+          if (msg.type === 'kindling.yarn.AmRegister') {
+            amConn = conn;
+            reply('kindling.yarn.AmRequestTotal', { total: 0 });
+          }
+        }),
+    });
+    try {
+      const am = new ApplicationMaster(
+        {
+          driver: { host: '127.0.0.1', port: driver.port },
+          schedulers: [{ host: '127.0.0.1', port: rm1.port }, { host: '127.0.0.1', port: rm2.port }],
+          executor: { memoryMiB: 640, vCores: 1, words: ['node'], env: {}, localResources: [] },
+          maxExecutorFailures: 3,
+          heartbeatMs: 20,
+        },
+        amRm,
+        undefined,
+        'appattempt_1700000000000_0003_000001',
+        () => {},
+      );
+      const run = am.run();
+      const deadline = Date.now() + 15_000;
+      while (log.filter((l) => l === 'rm2:allocate').length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await amConn!.ask('kindling.yarn.AmFinish', { succeeded: true, diagnostics: '' });
+      expect(await run).to.equal('APP_SUCCEEDED');
+      expect(log.slice(0, 5)).to.deep.equal(['rm1:register', 'rm1:standby', 'rm2:not-registered', 'rm2:register', 'rm2:allocate']);
+      expect(log[log.length - 1]).to.equal('rm2:finish');
+    } finally {
+      await driver.close();
+      await rm1.stop();
+      await rm2.stop();
     }
   });
 });

@@ -8,6 +8,7 @@ import { AmRmClient, type CompletedContainer, type YarnContainer } from './amrm-
 import { EXECUTOR_ID_PLACEHOLDER, HOSTNAME_PLACEHOLDER, type AmSpec } from './am-spec.js';
 import { startContainer, stopContainer } from './nm-client.js';
 import { registerAmLinkMessages } from './am-link.js';
+import { HadoopIpcError } from '../yarn-errors.js';
 
 interface Running {
   executorId: string;
@@ -30,6 +31,7 @@ export class ApplicationMaster {
   private readonly toRelease: YarnContainer['id'][] = [];
   private finishing: { status: 'APP_SUCCEEDED' | 'APP_FAILED'; diagnostics: string } | undefined;
   private driver!: RpcConnectionLike;
+  private schedulerIndex = 0;
   private rm!: AmRmClient;
 
   constructor(
@@ -75,7 +77,8 @@ export class ApplicationMaster {
   private async heartbeat(): Promise<void> {
     const e = this.spec.executor;
     const ask = { priority: 1, resourceName: '*', memoryMiB: e.memoryMiB, vCores: e.vCores, numContainers: this.pendingCount() };
-    const res = await this.rm.allocate([ask], this.toRelease.splice(0), 0.1);
+    const release = this.toRelease.splice(0);
+    const res = await this.allocateWithFailover([ask], release);
     if (res.amCommand === 'AM_SHUTDOWN') this.finishing = { status: 'APP_FAILED', diagnostics: 'The ResourceManager told the AM to shut down' };
     if (res.amCommand === 'AM_RESYNC') await this.rm.register(os.hostname());
     for (const t of res.nmTokens) this.nmTokens.set(`${t.nodeId.host}:${t.nodeId.port}`, t.token);
@@ -87,6 +90,41 @@ export class ApplicationMaster {
       await this.launch(c);
     }
     for (const s of res.completed) this.onCompleted(s);
+  }
+
+  /**
+   * allocate, surviving an RM failover or restart: a standby RM (StandbyException) or a lost
+   * connection moves to the next scheduler address; an RM that does not know this attempt
+   * (ApplicationMasterNotRegisteredException, after a restart) gets a new register. The ask
+   * table is re-sent in full after either.
+   */
+  private async allocateWithFailover(asks: Parameters<AmRmClient['allocate']>[0], release: YarnContainer['id'][]) {
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt < 3 * this.spec.schedulers.length + 3; attempt++) {
+      try {
+        return await this.rm.allocate(asks, release, 0.1);
+      } catch (e) {
+        lastError = e as Error;
+        const cls = e instanceof HadoopIpcError ? (e.exceptionClassName ?? '') : '';
+        if (cls.endsWith('ApplicationMasterNotRegisteredException')) {
+          this.log(`the ResourceManager does not know this attempt (restarted?): registering again`);
+          await this.rm.register(os.hostname());
+          continue;
+        }
+        const lost = cls.endsWith('StandbyException') || !(e instanceof HadoopIpcError) || !cls || e.fatal;
+        if (!lost) throw e;
+        this.log(`lost the ResourceManager (${(e as Error).message}); trying the next one`);
+        this.rm.close();
+        this.schedulerIndex = (this.schedulerIndex + 1) % this.spec.schedulers.length;
+        const order = [...this.spec.schedulers.slice(this.schedulerIndex), ...this.spec.schedulers.slice(0, this.schedulerIndex)];
+        await sleep(500);
+        this.rm = await AmRmClient.connect(order, this.amRmToken).catch((err: Error) => {
+          lastError = err;
+          return this.rm;
+        });
+      }
+    }
+    throw lastError ?? new Error('allocate failed');
   }
 
   private async launch(c: YarnContainer): Promise<void> {
