@@ -104,9 +104,15 @@ export class YarnLauncher implements ExecutorLauncher {
     return true;
   }
 
+  /**
+   * The container's exit status and diagnostics, from the AM. YARN reports a completed container
+   * one NM heartbeat and one AM heartbeat after the process died, so this waits that long (as
+   * Spark's YARN backend waits for its AM) rather than only the backend's `waitMs`.
+   */
   async lossReason(executorId: string, waitMs: number): Promise<ExecutorLossReason | undefined> {
     const known = this.completed.get(executorId);
     if (known) return known;
+    waitMs = Math.max(waitMs, Math.min(10_000, 2 * this.o.settings.heartbeatMs + 1000));
     return new Promise((resolve) => {
       const list = this.completionWaiters.get(executorId) ?? [];
       list.push(resolve);
@@ -293,9 +299,13 @@ export class YarnLauncher implements ExecutorLauncher {
       const exitStatus = Number(p['exitStatus']);
       const reason = { message: `${containerExitMessage(exitStatus, String(p['diagnostics'] ?? ''))} (${String(p['containerId'])})`, exitCausedByApp: exitCausedByApp(exitStatus) };
       this.completed.set(id, reason);
-      for (const w of this.completionWaiters.get(id) ?? []) w(reason);
+      const waiters = this.completionWaiters.get(id) ?? [];
       this.completionWaiters.delete(id);
-      this.backend.executorProcessExited(id, { code: exitStatus, signal: null });
+      for (const w of waiters) w(reason);
+      // The backend is already asking (its connection dropped): it removes the executor with this
+      // reason. Otherwise give the dying connection a moment to drop, so the loss carries YARN's
+      // diagnostics; then report the exit ourselves (an executor that never connected).
+      if (waiters.length === 0) setTimeout(() => this.backend.executorProcessExited(id, { code: exitStatus, signal: null }), 3000).unref();
     }
   }
 }

@@ -9,7 +9,7 @@ import { YarnDriverSubmitter } from './yarn-driver-submitter.js';
 import { HadoopConf } from './config/hadoop-conf.js';
 import { rmEndpoints } from './config/rm-endpoints.js';
 import { RmRestClient } from './rest/rm-rest-client.js';
-import { miniYarnConf, miniYarnUnavailable, startMiniYarn, type MiniYarnCluster } from './testing/mini-yarn-cluster.test-helper.js';
+import { containerExecutors, miniYarnConf, miniYarnUnavailable, startMiniYarn, type MiniYarnCluster } from './testing/mini-yarn-cluster.test-helper.js';
 
 /**
  * Against a real YARN: a MiniYARNCluster (Hadoop 3.5.0 from Maven Central, 1 RM + 1 NM) on
@@ -194,5 +194,23 @@ describe('yarn/real YARN (MiniYARNCluster)', function () {
     expect(out).to.match(new RegExp(`SIGINT: killing YARN application ${appId}`));
     const hc = await HadoopConf.load([cluster!.confDir]);
     expect((await new RmRestClient(rmEndpoints(hc)).app(appId)).state).to.equal('KILLED');
+  });
+
+  it("survives kill -9 of an executor in its container, reporting YARN's exit status as the loss reason", async () => {
+    const kc = await KindlingContext.create({ master: 'yarn', conf: conf() });
+    const removed: string[] = [];
+    kc.addListener({ onExecutorRemoved: (e) => removed.push(`${e.executorId}: ${e.reason ?? ''}`) });
+    try {
+      const victim = kc.executorInfos()[0]!.executorId;
+      const pid = containerExecutors(cluster!).get(victim);
+      expect(pid, 'the executor runs in a container of this cluster').to.be.a('number');
+      process.kill(pid!, 'SIGKILL');
+      const deadline = Date.now() + 60_000;
+      while (removed.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(removed[0]).to.match(new RegExp(`^${victim}: Container exited with code 137[\\s\\S]*\\(container_`));
+      expect(await kc.parallelize([1, 2, 3, 4], 4).map((x) => x * 2).reduce((a, b) => a + b)).to.equal(20);
+    } finally {
+      await kc.stop();
+    }
   });
 });

@@ -75,7 +75,7 @@ export function containerExecutors(cluster: { workDir: string }): Map<string, nu
     if (!/^\d+$/.test(entry)) continue;
     try {
       const args = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (!args.some((a) => a.endsWith('executor-main.js'))) continue;
+      if (!args.some((a) => a.endsWith('/executor-main.js') || a.endsWith('/kindling-executor.js'))) continue;
       if (!fs.readlinkSync(`/proc/${entry}/cwd`).startsWith(cluster.workDir)) continue;
       const id = args[args.indexOf('--executor-id') + 1];
       if (id) out.set(id, Number(entry));
