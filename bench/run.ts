@@ -24,6 +24,7 @@ import { packagingFirstTask } from './packaging-first-task.js';
 import { approxDistinct } from './approx-distinct.js';
 import { standaloneExecutorStart } from './standalone-executor-start.js';
 import { mesosStart } from './mesos-start.js';
+import { yarnStartup } from './yarn-startup.js';
 
 /**
  * The suite, in run order. To add a cluster variant, register the same benchmark again with
@@ -48,6 +49,8 @@ export const BENCHMARKS: Benchmark[] = [
   standaloneExecutorStart(),
   // Mesos on its simulated master: SUBSCRIBE to 4 executors, offer-to-launch latency.
   mesosStart(),
+  // A real YARN (MiniYARNCluster); skipped without java and mvn.
+  yarnStartup(),
 ];
 
 interface Args {
