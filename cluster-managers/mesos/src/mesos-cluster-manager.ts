@@ -66,10 +66,11 @@ export class MesosClusterManager implements ClusterManager {
       throw new ClusterManagerError(`Cannot register with the Mesos master at ${masterUrl}: ${(e as Error).message}`, { cause: e });
     }
     const packageServer = new AppPackageServer(() => context.appPackage(), conf);
-    const secret = rpcSettings(conf).secret;
     const backend: CoarseGrainedSchedulerBackend = new CoarseGrainedSchedulerBackend(
       context,
       (driverUrl, b) => {
+        // Read here: the backend has just decided the app's secret (configured, or generated per app).
+        const secret = rpcSettings(conf).secret;
         launcher = new MesosExecutorLauncher(
           {
             client,
