@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KindlingConf } from '../conf/kindling-conf.js';
 import { ConfigError } from '../errors.js';
-import { executorCommand, executorEntryPoint, executorEnvFromConf, executorNodeFromConf } from './executor-command.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { executorCommand, executorEntryPoint, executorEnvFromConf, executorNodeFromConf, relocateNodeOptions } from './executor-command.js';
 
 const base = { driverUrl: 'kindling://127.0.0.1:7077', executorId: '3', hostname: 'h1', cores: 2, appId: 'app-1', workDir: '/w' };
 
@@ -29,6 +30,26 @@ describe('executorCommand', () => {
     const unpacked = executorCommand({ ...base, appSource: { kind: 'unpacked', appRoot: 'app' } });
     expect(unpacked.args[0]).to.equal(path.join('app', 'node_modules', '@kindling', 'core', 'bin', 'kindling-executor.js'));
     expect(unpacked.args.slice(-2)).to.deep.equal(['--app-root', 'app']);
+  });
+
+  it("takes the driver's loader flags from the package when their files are not on this host", () => {
+    const here = fileURLToPath(import.meta.url);
+    const elsewhere = '/home/alice/app/node_modules/@kindling/deploy/dist/tsx-preload.js';
+    const options = ['--import', pathToFileURL(elsewhere).href, '--import', pathToFileURL(here).href, `--require=${elsewhere}`,
+      '--import', '/opt/driver-only/preload.mjs', '--import', 'tsx', '--enable-source-maps'];
+    expect(relocateNodeOptions(options, '/srv/work/pkg/app')).to.deep.equal([
+      '--import', pathToFileURL('/srv/work/pkg/app/node_modules/@kindling/deploy/dist/tsx-preload.js').href,
+      '--import', pathToFileURL(here).href, // present on this host: kept as is
+      '--require', '/srv/work/pkg/app/node_modules/@kindling/deploy/dist/tsx-preload.js',
+      // '/opt/driver-only/preload.mjs' has no node_modules counterpart: dropped rather than crash the executor
+      '--import', 'tsx',
+      '--enable-source-maps',
+    ]);
+    const cmd = executorCommand({ ...base, nodeOptions: ['--import', pathToFileURL(elsewhere).href], appSource: { kind: 'unpacked', appRoot: '/srv/a' } });
+    expect(cmd.args.slice(0, 2)).to.deep.equal(['--import', pathToFileURL('/srv/a/node_modules/@kindling/deploy/dist/tsx-preload.js').href]);
+    // Fetching from the driver means the driver's own machine (local-cluster): flags pass unchanged.
+    const local = executorCommand({ ...base, nodeOptions: ['--import', pathToFileURL(elsewhere).href], appSource: { kind: 'driver', hash: 'h', packageDir: '/p' } });
+    expect(local.args.slice(0, 2)).to.deep.equal(['--import', pathToFileURL(elsewhere).href]);
   });
 
   it('adds kindling.executorEnv.* to the environment and rejects names that are not variable names', () => {

@@ -1,5 +1,6 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { KindlingConf } from '../conf/kindling-conf.js';
 import { ConfigError } from '../errors.js';
 import type { ExecutorAppSource } from '../packaging/app-package.js';
@@ -40,9 +41,9 @@ export interface ExecutorCommandOptions {
 
 /** The command line and environment that start one executor; every launcher uses this. */
 export function executorCommand(o: ExecutorCommandOptions): { command: string; args: string[]; env: Record<string, string> } {
-  const node = [...(o.nodeOptions ?? [])];
-  if (o.memoryMiB) node.push(`--max-old-space-size=${o.memoryMiB}`);
   const source = o.appSource;
+  const node = source?.kind === 'unpacked' ? relocateNodeOptions(o.nodeOptions ?? [], source.appRoot) : [...(o.nodeOptions ?? [])];
+  if (o.memoryMiB) node.push(`--max-old-space-size=${o.memoryMiB}`);
   const entry = source?.kind === 'unpacked' ? packagedExecutorEntryPoint(source.appRoot) : executorEntryPoint();
   const args = [
     ...node,
@@ -88,6 +89,46 @@ export function executorNodeFromConf(conf: KindlingConf, fallback = 'node'): str
   const node = conf.get('kindling.executor.node')?.trim();
   if (node === '') throw new ConfigError('kindling.executor.node is empty; set it to a Node binary (a path, or a name on PATH)');
   return node ?? fallback;
+}
+
+const MODULE_FLAGS = new Set(['--import', '--require', '--loader']);
+
+/**
+ * The driver's module-loader flags (e.g. kindling-submit's tsx preload) name files on the driver's
+ * machine. For an executor that runs from an unpacked package, possibly on another host, a file
+ * that is not here is taken from the package's own node_modules (the same package and path
+ * below its last node_modules/); one with no such counterpart is dropped, since it would stop
+ * the executor from starting at all.
+ */
+export function relocateNodeOptions(options: readonly string[], appRoot: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < options.length; i++) {
+    const flag = options[i]!;
+    const joined = /^(--import|--require|--loader)=(.*)$/.exec(flag);
+    if (!MODULE_FLAGS.has(flag) && !joined) {
+      out.push(flag);
+      continue;
+    }
+    const name = joined ? joined[1]! : flag;
+    const value = joined ? joined[2]! : options[++i];
+    if (value === undefined) continue;
+    const relocated = relocateModule(value, appRoot);
+    if (relocated !== undefined) out.push(name, relocated);
+  }
+  return out;
+}
+
+function relocateModule(specifier: string, appRoot: string): string | undefined {
+  let file: string;
+  if (specifier.startsWith('file:')) file = fileURLToPath(specifier);
+  else if (path.isAbsolute(specifier)) file = specifier;
+  else return specifier; // a package name: resolved from the executor's own node_modules
+  if (fs.existsSync(file)) return specifier;
+  const marker = `${path.sep}node_modules${path.sep}`;
+  const at = file.lastIndexOf(marker);
+  if (at < 0) return undefined;
+  const inPackage = path.join(appRoot, 'node_modules', file.slice(at + marker.length));
+  return specifier.startsWith('file:') ? pathToFileURL(inPackage).href : inPackage;
 }
 
 /** Node flags of this process worth passing on to executors: module loaders such as tsx. */

@@ -62,8 +62,14 @@ describe('Mesos adapter end to end against the simulated master (real executor p
         });
         expect(uri).to.match(/^http:\/\/127\.0\.0\.1:\d+\/app\/[0-9a-f]{64}\/[0-9a-f]{64}\.tgz$/);
       } else {
-        expect(info.command!.environment).to.equal(undefined);
-        expect(uri).to.match(/^http:\/\/127\.0\.0\.1:\d+\/app\/[0-9a-f]{64}\.tgz$/);
+        // Secure by default: the driver generated a per-application secret; it travels the same way.
+        const vars = (info.command!.environment?.variables ?? []) as Array<{ name: string; type?: string; secret?: { value: { data: string } } }>;
+        const generated = vars.find((v) => v.name === 'KINDLING_AUTH_SECRET');
+        expect(generated?.type).to.equal('SECRET');
+        const value = Buffer.from(generated!.secret!.value.data, 'base64').toString();
+        expect(value).to.have.length.greaterThan(30);
+        expect(JSON.stringify(info.command!.value)).to.not.include(value);
+        expect(uri).to.match(/^http:\/\/127\.0\.0\.1:\d+\/app\/[0-9a-f]{64}\/[0-9a-f]{64}\.tgz$/);
       }
     });
   }

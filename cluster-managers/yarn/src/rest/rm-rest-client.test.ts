@@ -42,8 +42,15 @@ const expectedBody = {
 };
 
 describe('yarn/RM REST client (strict nock mocks)', () => {
-  before(() => nock.disableNetConnect());
-  after(() => nock.enableNetConnect());
+  // Another suite may have restored node:http (nock.restore()); intercept again, and un-patch after.
+  before(() => {
+    if (!nock.isActive()) nock.activate();
+    nock.disableNetConnect();
+  });
+  after(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
   afterEach(() => {
     const pending = nock.pendingMocks();
     nock.cleanAll();

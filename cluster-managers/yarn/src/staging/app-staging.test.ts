@@ -30,6 +30,7 @@ describe('yarn/staging the app package (file:// and WebHDFS)', () => {
   });
 
   it('uploads through WebHDFS (MKDIRS, two-step CREATE, GETFILESTATUS) when fs.defaultFS is HDFS, and DELETEs at the end', async () => {
+    if (!nock.isActive()) nock.activate(); // another suite may have restored node:http
     nock.disableNetConnect();
     const dir = `/user/bob/.kindlingStaging/${APP}`;
     const nn = nock('http://nn.test:9870')
@@ -59,6 +60,7 @@ describe('yarn/staging the app package (file:// and WebHDFS)', () => {
     } finally {
       nock.cleanAll();
       nock.enableNetConnect();
+      nock.restore();
     }
   });
 
