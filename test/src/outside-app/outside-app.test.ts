@@ -9,7 +9,8 @@ import { ROOT, TESTDATA, cleanEnv } from '../helpers/submit.js';
 
 const run = promisify(execFile);
 /** The workspaces an application installs; @kindling/test is private. */
-const WORKSPACES = ['core', 'cluster-managers/local', 'deploy'];
+const WORKSPACES = ['core', 'cluster-managers/local', 'cluster-managers/standalone', 'cluster-managers/yarn', 'cluster-managers/mesos', 'deploy'];
+const ADAPTERS = ['@kindling/cluster-manager-local', '@kindling/cluster-manager-standalone', '@kindling/cluster-manager-yarn', '@kindling/cluster-manager-mesos'];
 
 async function tarballEntries(file: string): Promise<string[]> {
   const names: string[] = [];
@@ -54,7 +55,17 @@ describe('an application outside the repository, installed from packed tarballs'
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('packs every workspace with its dist/ and bins, and without test files', async () => {
-    expect(Object.keys(tarballs).sort()).to.deep.equal(['@kindling/cluster-manager-local', '@kindling/core', '@kindling/deploy']);
+    expect(Object.keys(tarballs).sort()).to.deep.equal([...ADAPTERS, '@kindling/core', '@kindling/deploy'].sort());
+    for (const adapter of ADAPTERS.slice(1)) {
+      const entries = await tarballEntries(tarballs[adapter]!);
+      expect(entries, adapter).to.include('package/dist/index.js');
+      for (const name of entries) expect(name).to.not.match(/\.test\.|\.test-helper\.|tsbuildinfo/);
+    }
+    for (const bin of ['kindling-master', 'kindling-worker']) {
+      expect(fs.existsSync(path.join(app, 'node_modules', '.bin', bin)), bin).to.equal(true);
+      const { stdout } = await run(path.join(app, 'node_modules', '.bin', bin), ['--help'], { cwd: app, env: cleanEnv() });
+      expect(stdout, `${bin} --help`).to.contain(bin);
+    }
     const core = await tarballEntries(tarballs['@kindling/core']!);
     const local = await tarballEntries(tarballs['@kindling/cluster-manager-local']!);
     const deploy = await tarballEntries(tarballs['@kindling/deploy']!);
@@ -66,6 +77,12 @@ describe('an application outside the repository, installed from packed tarballs'
     const acornVersion = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version as string;
     expect(acornVersion(path.join(app, 'node_modules', 'acorn'))).to.match(/^6\./);
     expect(acornVersion(path.join(app, 'node_modules', '@kindling', 'core', 'node_modules', 'acorn'))).to.match(/^8\./);
+  });
+
+  it('loads every cluster-manager package from its install, as Kindling discovers them', async () => {
+    const script = `for (const m of ${JSON.stringify(ADAPTERS)}) { const mod = await import(m); console.log(m, mod.clusterManagerModule?.constructor?.name); }`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: app, env: cleanEnv() });
+    expect(stdout.trim().split('\n')).to.deep.equal(ADAPTERS.map((m) => `${m} ContainerModule`));
   });
 
   for (const master of ['local[2]', 'local-cluster[2,1,512]']) {
